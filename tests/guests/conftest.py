@@ -102,7 +102,8 @@ def _build_by_hand(why: str) -> None:
     env = dict(os.environ, RUSTC="/usr/bin/rustc", RUSTC_BOOTSTRAP="1")
     run_tool(["cargo", "build", "--release", "--target", "wasm32-unknown-unknown", "-Zbuild-std=core"],
              cwd=WASM_APP, env=env, why=why)
-    core_dir = WASM_APP / "target" / "wasm32-unknown-unknown" / "release"
+    # cargo puts its output under CARGO_TARGET_DIR when that is set.
+    core_dir = WASM_APP / os.environ.get("CARGO_TARGET_DIR", "target") / "wasm32-unknown-unknown" / "release"
     tools = wasm_tools()
     WASM_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
