@@ -5,12 +5,16 @@ base address. RP2350 APB/AHB blocks also decode three atomic aliases
 (datasheet 2.1.3): +0x1000 XOR, +0x2000 SET, +0x3000 CLR. An alias write is a
 read-modify-write done here with the side-effect-free `peek`, so writing an
 alias of a FIFO data register never pops the FIFO.
+
+A block can be held in reset by RESETS (`hold_reset`): its registers go back
+to their reset values and stay there, so writes are dropped until release.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .errors import UnmodeledAccess
 
@@ -25,9 +29,9 @@ ALIAS_CLR = 0x3000
 class Signal:
     """A wire: an IRQ line or a GPIO level. Listeners see every change."""
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", level: bool = False) -> None:
         self.name = name
-        self.level = False
+        self.level = level
         self._listeners: list[Callable[[bool], None]] = []
 
     def connect(self, listener: Callable[[bool], None]) -> None:
@@ -51,17 +55,22 @@ class Register:
     on_read: optional fn(peripheral) -> int for reads with side effects
            (FIFO pops, clear-on-read); `read`/`value` is used for peeks.
     write: optional fn(peripheral, value) applying a write; without it the
-           writable bits (`mask`) are stored in `value`.
+           writable bits (`mask`) are stored in `value` and `w1c` bits that
+           are written as 1 are cleared.
+    w1c:   write-1-to-clear bits. Alias writes treat them as "the bits named
+           by the write" (SET/XOR alias clears exactly those, CLR alias none)
+           instead of writing back every bit that happened to read as 1.
     """
 
     name: str
     offset: int
     reset: int = 0
     mask: int = 0xFFFFFFFF
-    read: Callable[["Peripheral"], int] | None = None
-    on_read: Callable[["Peripheral"], int] | None = None
-    write: Callable[["Peripheral", int], None] | None = None
+    read: Callable[[Peripheral], int] | None = None
+    on_read: Callable[[Peripheral], int] | None = None
+    write: Callable[[Peripheral, int], None] | None = None
     value: int = 0
+    w1c: int = 0
 
 
 class Peripheral:
@@ -72,11 +81,17 @@ class Peripheral:
     #: whether the block decodes the XOR/SET/CLR aliases
     atomic_aliases: bool = True
 
-    def __init__(self, name: str, scheduler: "Scheduler | None" = None) -> None:
+    def __init__(self, name: str, scheduler: Scheduler | None = None) -> None:
         self.name = name
         self.scheduler = scheduler
         self.base = 0  # set by the bus when mapped
         self.registers: dict[int, Register] = {}
+        #: True while RESETS holds the block in reset
+        self.in_reset = False
+        #: optional fn(peripheral, offset, write, value) told about every
+        #: access made while the block is held in reset (for logging; what
+        #: silicon does then is unconfirmed, the model drops the writes)
+        self.held_access: Callable[[Peripheral, int, bool, int | None], None] | None = None
 
     # -- table construction -------------------------------------------------
     def add(self, reg: Register) -> Register:
@@ -85,9 +100,25 @@ class Peripheral:
         return reg
 
     def reset(self) -> None:
-        """Block reset: every register back to its documented reset value."""
+        """Block reset: every register back to its documented reset value.
+
+        Subclasses with state outside the table (FIFOs, pending events)
+        extend this and call super().reset().
+        """
         for reg in self.registers.values():
             reg.value = reg.reset
+
+    def hold_reset(self, held: bool) -> None:
+        """Assert (True) or release (False) the block's reset line."""
+        if held:
+            self.in_reset = True
+            self.reset()
+        elif self.in_reset:
+            self.in_reset = False
+            self.reset_released()
+
+    def reset_released(self) -> None:
+        """Hook run when RESETS lets the block out of reset."""
 
     # -- access -------------------------------------------------------------
     def _lookup(self, offset: int, write: bool, size: int, value: int | None) -> Register:
@@ -99,26 +130,41 @@ class Peripheral:
 
     def peek(self, offset: int) -> int:
         """Register value without side effects (debugger, alias RMW)."""
+        if self.atomic_aliases:
+            offset &= 0xFFF
         reg = self._lookup(offset, False, 4, None)
         return reg.read(self) if reg.read else reg.value
 
     def read(self, offset: int, size: int = 4) -> int:
-        if self.atomic_aliases and offset >= 0x1000:
+        if self.atomic_aliases:
             offset &= 0xFFF  # reading an alias reads the register
-        reg = self._lookup(offset, False, size, None)
-        if reg.on_read:
-            word = reg.on_read(self)
-        elif reg.read:
-            word = reg.read(self)
-        else:
-            word = reg.value
+        reg = self.registers.get(offset & ~3)
+        if reg is None:
+            raise UnmodeledAccess(self.base + offset, False, size, None,
+                                  where=f"{self.name}+0x{offset:x}")
+        if self.in_reset and self.held_access is not None:
+            self.held_access(self, offset, False, None)
+        fn = reg.on_read or reg.read
+        word = fn(self) if fn is not None else reg.value
+        if size == 4 and not offset & 3:
+            return word  # the common case, kept short: this is the MMIO hot path
         shift = (offset & 3) * 8
         return (word >> shift) & ((1 << (size * 8)) - 1)
 
     def write(self, offset: int, value: int, size: int = 4) -> None:
-        alias = offset & 0x3000 if self.atomic_aliases else 0
-        offset &= 0xFFF if self.atomic_aliases else 0xFFFFFFFF
-        reg = self._lookup(offset, True, size, value)
+        if self.atomic_aliases:
+            alias = offset & 0x3000
+            offset &= 0xFFF
+        else:
+            alias = 0
+        reg = self.registers.get(offset & ~3)
+        if reg is None:
+            raise UnmodeledAccess(self.base + offset, True, size, value,
+                                  where=f"{self.name}+0x{offset:x}")
+        if self.in_reset:
+            if self.held_access is not None:
+                self.held_access(self, offset, True, value)
+            return  # registers held at their reset values
         if size != 4:
             # APB registers see a narrow write replicated across the word
             # lanes (datasheet 2.1.4); model that rather than masking.
@@ -127,12 +173,18 @@ class Peripheral:
         if alias:
             current = self.peek(offset)
             if alias == ALIAS_XOR:
-                value = current ^ value
+                merged = current ^ value
             elif alias == ALIAS_SET:
-                value = current | value
+                merged = current | value
             else:
-                value = current & ~value & 0xFFFFFFFF
-        if reg.write:
-            reg.write(self, value & 0xFFFFFFFF)
+                merged = current & ~value
+            if reg.w1c:
+                # W1C bits: the alias names the bits to act on (see Register)
+                named = 0 if alias == ALIAS_CLR else value
+                merged = (merged & ~reg.w1c) | (named & reg.w1c)
+            value = merged
+        fn = reg.write
+        if fn is not None:
+            fn(self, value & 0xFFFFFFFF)
         else:
-            reg.value = (reg.value & ~reg.mask) | (value & reg.mask)
+            reg.value = ((reg.value & ~reg.mask) | (value & reg.mask)) & ~(value & reg.w1c)
