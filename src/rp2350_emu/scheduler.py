@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass(order=True)
@@ -35,8 +35,7 @@ class Scheduler:
         self._seq = itertools.count()
 
     def schedule_at(self, at_ns: int, callback: Callable[[], None], name: str = "") -> Event:
-        if at_ns < self.now_ns:
-            at_ns = self.now_ns
+        at_ns = max(at_ns, self.now_ns)
         event = Event(int(at_ns), next(self._seq), callback, name)
         heapq.heappush(self._queue, event)
         return event
@@ -60,8 +59,7 @@ class Scheduler:
                 continue
             self.now_ns = event.at_ns
             event.callback()
-        if t_ns > self.now_ns:
-            self.now_ns = t_ns
+        self.now_ns = max(self.now_ns, t_ns)
 
     def pending(self) -> list[Event]:
         return sorted(e for e in self._queue if not e.cancelled)
