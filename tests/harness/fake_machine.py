@@ -137,7 +137,6 @@ class FakeMachine:
         self.bus = FakeBus()
         self.cpu_name = "cpu"
         self.firmware = ""
-        self.fault_at_ns: int | None = None
 
     @classmethod
     def from_repl(cls, path: str) -> FakeMachine:
@@ -168,12 +167,16 @@ class FakeMachine:
             if nxt is None or nxt > deadline:
                 break
             self.scheduler.advance_to(nxt)
-            if self.fault_at_ns is not None and self.now_ns >= self.fault_at_ns:
-                raise EmulationError(f"unmodeled read of 4 byte(s) at 0x40000000 at pc=0x{self.cpu.pc:08x}")
             if predicate():
                 return True
         self.scheduler.advance_to(deadline)
         return predicate()
+
+    def fault_at(self, t_ns: int) -> None:
+        """Make the 'CPU' hit an unmodeled access at virtual time `t_ns`."""
+        def fault() -> None:
+            raise EmulationError(f"unmodeled read of 4 byte(s) at 0x40000000 at pc=0x{self.cpu.pc:08x}")
+        self.scheduler.schedule_at(t_ns, fault, "fault")
 
     # -- firmware behaviours ----------------------------------------------------------------
     def load_elf(self, path: str) -> None:

@@ -16,6 +16,7 @@ virtual time too while the emulation is started (see `install_virtual_sleep`).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import tempfile
@@ -587,7 +588,8 @@ def install_virtual_sleep() -> None:
     if getattr(original, "_rp2350_virtual", False):
         return
 
-    def sleep(self: Any, time_: str, reason: str | None = None) -> None:
+    @functools.wraps(original)  # Robot reads the signature: it must stay the original's
+    def sleep(self, time_, reason=None):
         library = _active
         if library is None or not library.emulation.started or not any(
                 m.engine is not None for m in library.emulation.machines.values()):
@@ -600,6 +602,5 @@ def install_virtual_sleep() -> None:
         if reason:
             self.log(reason)
 
-    sleep.__doc__ = original.__doc__
     sleep._rp2350_virtual = True  # type: ignore[attr-defined]
     _Misc.sleep = sleep  # type: ignore[method-assign]
