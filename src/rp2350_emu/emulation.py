@@ -351,6 +351,13 @@ class MachineHandle:
             self.gpio_devices = scan_gpio_devices(path.read_text(encoding="utf-8"))
         except OSError:
             self.gpio_devices = {}
+        # The engine's own reading of the .repl (usings, overrides) wins where it has one.
+        engine_pins = getattr(self.engine, "pin_devices", None)
+        if isinstance(engine_pins, dict):
+            for name, dev in engine_pins.items():
+                kind = "Button" if hasattr(dev, "press") else "LED"
+                controller = self.gpio_devices.get(name, ("", "gpio"))[1]
+                self.gpio_devices[name] = (kind, controller, int(dev.pin), bool(dev.invert))
         # Created now so a button drives its released level from the start (Renode's
         # Button releases on reset) and an LED's history starts at time zero.
         for name, (kind, *_rest) in self.gpio_devices.items():
@@ -577,6 +584,12 @@ class Emulation:
         handle = MachineHandle(self, name)
         self.machines[name] = handle
         self.current = handle
+        return handle
+
+    def adopt(self, engine: Any, name: str | None = None) -> MachineHandle:
+        """Wrap an engine machine built elsewhere (e.g. by `rp2350-emu run`)."""
+        handle = self.create_machine(name)
+        handle.engine = engine
         return handle
 
     def machine(self, name: str | None = None) -> MachineHandle:

@@ -10,22 +10,32 @@ from __future__ import annotations
 from typing import Any
 
 from .emulation import HarnessError
+from .errors import EmulationError
 
 _REGISTERS = {"PC": "pc", "SP": "sp"}
 
 
+def _debug_bus(engine: Any) -> Any:
+    # `sysbus` is the engine's debugger view (MMIO reads go to the models); `bus` is a fallback.
+    for name in ("sysbus", "bus"):
+        bus = getattr(engine, name, None)
+        if bus is not None and hasattr(bus, "read") and hasattr(bus, "write"):
+            return bus
+    raise HarnessError("sysbus access is not available from this engine (no machine.sysbus.read/write)")
+
+
 def bus_read(engine: Any, address: int, width: int) -> int:
-    bus = getattr(engine, "bus", None)
-    if bus is None or not hasattr(bus, "read"):
-        raise HarnessError("sysbus reads are not available from this engine (no machine.bus.read)")
-    return int(bus.read(address, width))
+    try:
+        return int(_debug_bus(engine).read(address, width))
+    except EmulationError as exc:
+        raise HarnessError(str(exc)) from None
 
 
 def bus_write(engine: Any, address: int, value: int, width: int) -> None:
-    bus = getattr(engine, "bus", None)
-    if bus is None or not hasattr(bus, "write"):
-        raise HarnessError("sysbus writes are not available from this engine (no machine.bus.write)")
-    bus.write(address, value & ((1 << (8 * width)) - 1), width)
+    try:
+        _debug_bus(engine).write(address, value & ((1 << (8 * width)) - 1), width)
+    except EmulationError as exc:
+        raise HarnessError(str(exc)) from None
 
 
 def _cpu(engine: Any) -> Any:

@@ -214,7 +214,7 @@ class Monitor:
         self.cwd = Path(cwd or os.getcwd()).resolve()
         self.write = write  # where `start`-time messages go (interactive); None: returned only
         self.variables: dict[str, Token] = {}
-        self.macros: dict[str, str] = {}
+        self.macros: dict[str, tuple[str, str]] = {}  # name -> (body, where defined)
         self.path: list[Path] = []
         self.usings: list[str] = ["sysbus."]
         self.origin_stack: list[Path] = []
@@ -810,7 +810,7 @@ def _set(mon: Monitor, args: list[Token], st: Statement) -> str:
 def _macro(mon: Monitor, args: list[Token], st: Statement) -> str:
     Monitor._arity(args, 2, 2, 'macro name """statements"""')
     name = Monitor._str(args[0], "macro name")
-    mon.macros[name] = Monitor._str(args[1], "macro body")
+    mon.macros[name] = (Monitor._str(args[1], "macro body"), st.where)
     return ""
 
 
@@ -822,7 +822,13 @@ def _run_macro(mon: Monitor, args: list[Token], st: Statement) -> str:
     if name not in mon.macros:
         raise MonitorError(f"runMacro: no macro named '{name}'"
                            + (f" (defined: {', '.join(mon.macros)})" if mon.macros else ""))
-    return mon.execute(mon.macros[str(name)], f"{st.file} (macro {name})", st.line)
+    body, defined_at = mon.macros[str(name)]
+    try:
+        # Body lines count from the `macro` statement, so errors point into the body.
+        return mon.execute(body, f"macro {name} (defined at {defined_at}) body line", 0)
+    except MonitorError as exc:
+        exc.included_from.append(st.where)
+        raise
 
 
 @_command("logLevel", "logLevel [LEVEL [object]]", "show or set log levels (-1 Noisy .. 3 Error)")
