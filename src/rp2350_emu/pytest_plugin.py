@@ -216,8 +216,10 @@ def _boot(request: pytest.FixtureRequest) -> HarnessMachine:
     from .monitor import Monitor, MonitorError
     from .robot_keywords import _load_factory
 
-    marker = request.node.get_closest_marker("rp2350")
-    options = dict(marker.kwargs) if marker else {}
+    options: dict[str, Any] = {}
+    for marker in request.node.iter_markers("rp2350"):  # closest first: a test's marker beats its module's
+        for key, value in marker.kwargs.items():
+            options.setdefault(key, value)
     root = Path(request.config.rootpath)
     elf = options.get("elf") or request.config.getoption("--rp2350-elf")
     resc = options.get("resc") or request.config.getoption("--rp2350-resc") or root / DEFAULT_RESC

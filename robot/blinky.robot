@@ -1,0 +1,58 @@
+*** Comments ***
+Blinky guest: GPIO25 on for 500 ms, off for 500 ms; the firmware logs each change
+on UART0 as `GPIO25 On` / `GPIO25 Off`. Written for Renode's `renode-test`
+(keywords come from its injected resource); `rp2350-emu test` runs it as is.
+
+
+*** Variables ***
+${UART}             sysbus.uart0
+${LED}              sysbus.gpio.led
+${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
+${BIN}              ${CURDIR}/../build/blinky.elf
+
+
+*** Keywords ***
+Create Machine
+    Execute Command    $bin=@${BIN}
+    Execute Command    include @${SCRIPT}
+    Create Terminal Tester    ${UART}
+    Register Failing Uart String    *** guest trap:
+    Register Failing Uart String    *** panic
+    Register Failing Uart String    *** hard fault
+
+
+*** Test Cases ***
+Boots And Reports The LED On
+    Create Machine
+    ${line}=    Wait For Line On Uart    GPIO25 On    timeout=2
+    Should Be Equal    ${line.Line}    GPIO25 On
+    Should Be True    0 < ${line.Timestamp} < 2000
+
+Blinks With A 500 ms Half Period
+    Create Machine
+    Create LED Tester    ${LED}
+    Wait For Line On Uart    GPIO25 On    timeout=2
+    Assert LED Is Blinking    testDuration=2.2    onDuration=0.5    offDuration=0.5    tolerance=0.05
+
+Logs Each Change Half A Second Apart
+    Create Machine
+    ${on}=    Wait For Line On Uart    GPIO25 (On|Off)    timeout=2    treatAsRegex=true
+    ${off}=    Wait For Next Line On Uart    timeout=1
+    Should Be Equal    ${off.Line}    GPIO25 Off
+    ${half}=    Evaluate    ${off.Timestamp} - ${on.Timestamp}
+    Should Be True    495 <= ${half} <= 505    half period was ${half} ms
+
+LED State Matches The Log
+    Create Machine
+    Create LED Tester    ${LED}    defaultTimeout=0.1
+    Wait For Line On Uart    GPIO25 On    timeout=2
+    Assert LED State    true
+    Wait For Line On Uart    GPIO25 Off    timeout=1
+    Assert LED State    false
+    ${state}=    Execute Command    sysbus.gpio.led State
+    Should Be Equal    ${state.strip()}    False
+
+Prints Nothing But LED Changes
+    Create Machine
+    Wait For Line On Uart    GPIO25 On    timeout=2
+    Should Not Be On Uart    ^(?!GPIO25 O(n|ff)$)    timeout=1.2    treatAsRegex=true

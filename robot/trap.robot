@@ -1,0 +1,41 @@
+*** Comments ***
+Trap guest: turns GPIO25 on, waits 100 ms, turns it off, then executes
+`unreachable`; the firmware reports `*** guest trap: ...` on UART0 and halts.
+Shows how suites catch a trapping guest with a failing UART string.
+
+
+*** Variables ***
+${UART}             sysbus.uart0
+${LED}              sysbus.gpio.led
+${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
+${BIN}              ${CURDIR}/../build/trap.elf
+${TRAP}             *** guest trap:
+
+
+*** Keywords ***
+Create Machine
+    Execute Command    $bin=@${BIN}
+    Execute Command    include @${SCRIPT}
+    Create Terminal Tester    ${UART}    timeout=3
+
+
+*** Test Cases ***
+Failing String Catches The Trap Report
+    Create Machine
+    Register Failing Uart String    ${TRAP}
+    Run Keyword And Expect Error    *Test failing entry has been found on UART*
+    ...    Wait For Line On Uart    this line is never printed
+
+Trap Report Says What Trapped
+    Create Machine
+    ${report}=    Wait For Line On Uart    \\*\\*\\* guest trap: (.+)    treatAsRegex=true
+    Should Not Be Empty    ${report.Groups[0]}
+
+Blinks Once Before Trapping
+    Create Machine
+    Create LED Tester    ${LED}
+    Assert LED State    true    timeout=3
+    Assert And Hold LED State    true    0    0.09
+    Assert LED State    false    timeout=0.02
+    Wait For Line On Uart    ${TRAP}
+    Assert And Hold LED State    false    0    0.5
