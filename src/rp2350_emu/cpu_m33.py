@@ -165,7 +165,8 @@ class CortexM33:
 
     def reset_state(self) -> None:
         self.cycles = 0
-        self.instructions = 0
+        self.instructions = 0  # executed by Unicorn (or emulated one by one here)
+        self.fast_forwarded = 0  # delay-loop instructions accounted without running them
         self.slices = 0
         self.idle_ns = 0
         self.error: EmulationError | None = None
@@ -502,7 +503,7 @@ class CortexM33:
         k = min(remaining, max(room // 2, 1))
         remaining -= k
         self.cycles += 2 * k
-        self.instructions += 2 * k
+        self.fast_forwarded += 2 * k
         uc.reg_write(rid, remaining & 0xFFFFFFFF)
         if remaining == 0:
             # flags as the last subs left them: Z=1, C=1 (no borrow)
@@ -745,7 +746,7 @@ class CortexM33:
         if access in (UC_MEM_FETCH_UNMAPPED, UC_MEM_FETCH_PROT):
             lr = uc.reg_read(A.UC_ARM_REG_LR)
             self.error = EmulationError(f"instruction fetch from unmapped address 0x{address:08x} "
-                                        f"(lr=0x{lr:08x} <{self.symbolize(lr)}>)")
+                                        f"(lr=0x{lr:08x} <{self.symbolize(lr & ~1)}>)")
         elif access in (UC_MEM_WRITE_PROT, UC_MEM_READ_PROT):
             region = self.describe_address(address)
             self.error = EmulationError(f"{'write' if write else 'read'} of {size} byte(s) at 0x{address:08x}"

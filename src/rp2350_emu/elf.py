@@ -27,6 +27,7 @@ ITEM_LAST = 0xFF
 IMAGE_DEF_WINDOW = 4096
 
 PF_X = 1
+_BIND_RANK = {"STB_WEAK": 0, "STB_LOCAL": 1, "STB_GLOBAL": 2}
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,9 @@ class ImageDef:
 class SymbolTable:
     """Address -> "symbol+0xoff" for error messages; name -> address."""
 
-    def __init__(self, symbols: dict[str, int], sized: list[tuple[int, int, str]]) -> None:
+    def __init__(self, symbols: dict[str, int], sized: list[tuple[int, int, int, str]]) -> None:
         self._by_name = symbols
-        self._sorted = sorted(sized)
+        self._sorted = [(start, size, name) for start, _rank, size, name in sorted(sized)]
         self._starts = [s[0] for s in self._sorted]
 
     def __contains__(self, name: str) -> bool:
@@ -125,7 +126,7 @@ class FirmwareImage:
     @staticmethod
     def _symbols(elf: ELFFile) -> SymbolTable:
         names: dict[str, int] = {}
-        sized: list[tuple[int, int, str]] = []
+        sized: list[tuple[int, int, int, str]] = []
         for section in elf.iter_sections():
             if not isinstance(section, SymbolTableSection):
                 continue
@@ -141,7 +142,10 @@ class FirmwareImage:
                     value &= ~1  # Thumb bit
                 names.setdefault(name, value)
                 if kind in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE") and sym["st_shndx"] != "SHN_ABS":
-                    sized.append((value, sym["st_size"], name))
+                    # several names at one address (weak aliases of a default
+                    # handler): the strong, typed one sorts last and wins
+                    rank = _BIND_RANK.get(sym["st_info"]["bind"], 0) * 2 + (kind != "STT_NOTYPE")
+                    sized.append((value, rank, sym["st_size"], name))
         return SymbolTable(names, sized)
 
     # -- boot checks ----------------------------------------------------------

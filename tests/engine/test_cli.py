@@ -1,0 +1,78 @@
+"""`rp2350-emu run` / `bench`: output, exit codes, event files."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from rp2350_emu.cli import main
+
+TIME = r"\[\s*\d+\.\d{9}\]"
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_prints_uart_lines_and_pins(capsys, elf_dir, tmp_path):
+    events = tmp_path / "events.jsonl"
+    code, out, err = run_cli(capsys, "run", str(elf_dir / "uart.elf"), "--seconds", "0.02",
+                             "--uart-input", r"hi\n", "--events", str(events), "--fingerprint")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert re.fullmatch(TIME + r" uart0: hello 0", lines[2]), lines
+    assert any(re.fullmatch(TIME + r" pin 25 -> 0", line) for line in lines)
+    assert re.fullmatch(TIME + r" uart0: hi", lines[-2]), lines
+    assert re.fullmatch(r"fingerprint: [0-9a-f]{64}", lines[-1])
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    assert {r["kind"] for r in records} == {"pin", "uart-tx", "uart-rx"}
+    assert all(set(r) == {"t_ns", "kind", "data"} for r in records)
+
+
+def test_fingerprint_is_stable(capsys, elf_dir):
+    prints = [run_cli(capsys, "run", str(elf_dir / "uart.elf"), "--seconds", "0.01", "--fingerprint")[1]
+              .splitlines()[-1] for _ in range(2)]
+    assert prints[0] == prints[1]
+
+
+def test_press_drives_the_pin(capsys, elf_dir):
+    code, out, _ = run_cli(capsys, "run", str(elf_dir / "uart.elf"), "--seconds", "0.01",
+                           "--press", "15@0.002:0.003")
+    assert code == 0
+    assert re.search(r"\[\s*0\.002000000\] pin 15 -> 0\n", out), out
+    assert re.search(r"\[\s*0\.005000000\] pin 15 -> 1\n", out), out
+
+
+def test_emulation_error_exits_2_with_one_line(capsys, elf_dir):
+    code, _, err = run_cli(capsys, "run", str(elf_dir / "faults.elf"))
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert re.fullmatch(r"rp2350-emu: emulation error: HardFault at pc=0x[0-9a-f]{8} <do_udf>: .*\[UNDEFINSTR\].*\n",
+                        err)
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["run"], ["run", "x.elf", "--seconds", "soon"], ["run", "x.elf", "--press", "15"], ["fly"],
+])
+def test_bad_usage_exits_1(capsys, argv):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 1
+    assert "error" in capsys.readouterr().err
+
+
+def test_bad_elf_exits_1(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "run", str(tmp_path / "missing.elf"))
+    assert code == 1
+    assert err == f"rp2350-emu: {tmp_path / 'missing.elf'}: no such file\n"
+
+
+def test_bench_reports_speed(capsys, elf_dir):
+    code, out, _ = run_cli(capsys, "bench", str(elf_dir / "uart.elf"), "--seconds", "0.01")
+    assert code == 0
+    assert re.search(r"bare unicorn tight loop: +[\d.]+ MIPS free-running", out)
+    assert re.search(r"uart\.elf: 0\.010 virtual s in [\d.]+ wall s = [\d.]+x real time; executed \d+ insns", out)

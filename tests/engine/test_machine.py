@@ -1,0 +1,93 @@
+"""Machine API, UART/pin events, input injection, reset, determinism (uart.c)."""
+
+from __future__ import annotations
+
+from conftest import NS_PER_MS, run_to_done
+
+from rp2350_emu.cli import fingerprint
+
+
+def run_uart_session(machine) -> None:
+    run_to_done(machine)
+    machine.run_for(2 * NS_PER_MS)
+    machine.uart_input("uart0", b"ping\n")
+    machine.run_for(5 * NS_PER_MS)
+
+
+def test_uart_output_and_pin_events(boot):
+    machine = boot("uart")
+    run_uart_session(machine)
+    assert machine.uart_text("uart0") == b"hello 0\nhello 1\nhello 2\nping\n"
+    led = [(e.t_ns, e.data["level"]) for e in machine.events if e.kind == "pin" and e.data["pin"] == 25]
+    assert [level for _, level in led] == [1, 0, 1]
+    # the LED toggles every 150000 x (subs + bne) = 300000 cycles = 2 ms, plus the UART waits
+    assert 2 * NS_PER_MS <= led[1][0] - led[0][0] < 3 * NS_PER_MS
+    kinds = {e.kind for e in machine.events}
+    assert kinds == {"pin", "uart-tx", "uart-rx"}
+    assert [e.t_ns for e in machine.events] == sorted(e.t_ns for e in machine.events)
+    assert machine.cpu.fast_forwarded >= 3 * 2 * 150000  # the delay loops were not executed one by one
+
+
+def test_access_by_name(boot):
+    machine = boot("uart")
+    assert machine.uart0 is machine["uart0"]
+    assert machine["timer0"] is machine.timer0
+    assert machine.gpio.pin(25).level is False
+    assert machine.peripheral_names()[:3] == ["button", "clocks", "dwt"]
+
+
+def test_button_drives_its_pin_low_when_pressed(boot):
+    machine = boot("uart")
+    pin = machine.gpio.pin(15)
+    machine.button.press()
+    assert pin.level is False
+    machine.button.release()
+    assert pin.level is True
+
+
+def test_run_until_times_out_with_false(boot):
+    machine = boot("uart")
+    run_to_done(machine)
+    start = machine.now_ns
+    assert machine.run_until(lambda: False, 3 * NS_PER_MS) is False
+    assert machine.now_ns == start + 3 * NS_PER_MS
+
+
+def test_same_inputs_same_events(boot):
+    first, second = boot("uart"), boot("uart")
+    run_uart_session(first)
+    run_uart_session(second)
+    assert first.events == second.events
+    assert fingerprint(first.events) == fingerprint(second.events)
+    assert first.cpu.instructions == second.cpu.instructions
+
+
+def test_exception_timing_is_deterministic(boot):
+    traces = []
+    for _ in range(2):
+        machine = boot("exceptions")
+        trace: list = []
+        machine.cpu.exception_listeners.append(lambda *event, trace=trace: trace.append(event))
+        machine.run_for(1 * NS_PER_MS)
+        traces.append(trace)
+    assert traces[0] == traces[1] and len(traces[0]) == 20
+
+
+def test_reset_reboots_from_time_zero(boot):
+    machine = boot("uart")
+    run_uart_session(machine)
+    before = list(machine.events)
+    machine.reset()
+    assert machine.now_ns == 0 and machine.events == []
+    run_uart_session(machine)
+    assert machine.events == before
+
+
+def test_sysresetreq_reboots_and_keeps_time(boot):
+    machine = boot("uart")
+    run_to_done(machine)
+    t = machine.now_ns
+    machine.sysbus.write(0xE000ED0C, 0x05FA0004)  # AIRCR: VECTKEY | SYSRESETREQ
+    machine.run_for(10 * NS_PER_MS)
+    assert machine.now_ns > t
+    assert machine.uart_text("uart0").count(b"hello 0") == 2  # printed again after the reboot
