@@ -17,7 +17,9 @@ person or program on the other end lives in wall time.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import re
 import threading
 import time
@@ -302,10 +304,26 @@ def scan_gpio_devices(repl_text: str) -> dict[str, tuple[str, str, int, bool]]:
 MachineFactory = Callable[[str], Any]
 
 
+#: `module:attribute` of a machine factory to use instead of the engine (harness tests)
+FACTORY_ENV = "RP2350_EMU_MACHINE_FACTORY"
+
+
 def default_machine_factory(repl_path: str) -> Any:
     from .machine import Machine  # engine module; imported late so the harness loads without it
 
     return Machine.from_repl(repl_path)
+
+
+def machine_factory_from_env() -> MachineFactory:
+    """The factory named by $RP2350_EMU_MACHINE_FACTORY, else the engine's Machine.from_repl."""
+    spec = os.environ.get(FACTORY_ENV)
+    if not spec:
+        return default_machine_factory
+    module, _, attr = spec.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
 class MachineHandle:
@@ -559,7 +577,7 @@ class Emulation:
     SLICE_NS = 1 * NS_PER_MS
 
     def __init__(self, machine_factory: MachineFactory | None = None) -> None:
-        self.machine_factory: MachineFactory = machine_factory or default_machine_factory
+        self.machine_factory: MachineFactory = machine_factory or machine_factory_from_env()
         self.machines: dict[str, MachineHandle] = {}
         self.current: MachineHandle | None = None
         self.log = Logger()

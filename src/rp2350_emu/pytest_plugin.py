@@ -214,7 +214,6 @@ def pytest_configure(config: pytest.Config) -> None:
 def _boot(request: pytest.FixtureRequest) -> HarnessMachine:
     from .emulation import Emulation
     from .monitor import Monitor, MonitorError
-    from .robot_keywords import _load_factory
 
     options: dict[str, Any] = {}
     for marker in request.node.iter_markers("rp2350"):  # closest first: a test's marker beats its module's
@@ -223,7 +222,7 @@ def _boot(request: pytest.FixtureRequest) -> HarnessMachine:
     root = Path(request.config.rootpath)
     elf = options.get("elf") or request.config.getoption("--rp2350-elf")
     resc = options.get("resc") or request.config.getoption("--rp2350-resc") or root / DEFAULT_RESC
-    emulation = Emulation(_load_factory())
+    emulation = Emulation()
     monitor = Monitor(emulation, cwd=root)
     hm = HarnessMachine(emulation, monitor)
     request.node.stash[_REPORT_KEY] = hm

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from rp2350_emu.emulation import Emulation
+from rp2350_emu.emulation import FACTORY_ENV, Emulation
 from rp2350_emu.monitor import Monitor
-from rp2350_emu.robot_keywords import FACTORY_ENV, RenodeKeywords
+from rp2350_emu.robot_keywords import RenodeKeywords
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"

@@ -17,7 +17,6 @@ virtual time too while the emulation is started (see `install_virtual_sleep`).
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -34,9 +33,6 @@ from ..vtime import NS_PER_S, format_ns, seconds_to_ns
 from .args import Param, bind
 
 RESOURCE = Path(__file__).with_name("renode-keywords.robot")
-
-#: `module:attribute` of a machine factory to use instead of the engine (tests)
-FACTORY_ENV = "RP2350_EMU_MACHINE_FACTORY"
 
 _active: RenodeKeywords | None = None
 
@@ -147,17 +143,6 @@ _NOT_REPLAYED = {"Provides", "Requires", "Reset Emulation", "Log Emulation State
                  "Get Terminal Tester Report", "Stop Remote Server"}
 
 
-def _load_factory() -> Callable[[str], Any] | None:
-    spec = os.environ.get(FACTORY_ENV)
-    if not spec:
-        return None
-    module, _, attr = spec.partition(":")
-    obj: Any = importlib.import_module(module)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
 def _ns(seconds: float | None) -> int | None:
     return None if seconds is None else seconds_to_ns(seconds)
 
@@ -191,7 +176,7 @@ class RenodeKeywords:
 
     def __init__(self, machine_factory: Callable[[str], Any] | None = None, cwd: str | None = None) -> None:
         global _active
-        self.emulation = Emulation(machine_factory or _load_factory())
+        self.emulation = Emulation(machine_factory)
         self.monitor = Monitor(self.emulation, cwd=Path(cwd) if cwd else None)
         self.uart_timeout_s: float | int = 8
         self.led_timeout_s: float | int = 0
