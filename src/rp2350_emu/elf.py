@@ -70,6 +70,8 @@ class SymbolTable:
         except KeyError:
             raise KeyError(f"no symbol named {name!r} in the ELF") from None
 
+    get_symbol_address = address
+
     def lookup(self, address: int) -> str:
         """Nearest symbol at or below `address`, as "name+0xoff" ("" if none)."""
         i = bisect.bisect_right(self._starts, address) - 1

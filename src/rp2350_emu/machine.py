@@ -22,7 +22,7 @@ from .bus import Bus
 from .cpu_m33 import CortexM33
 from .elf import FirmwareImage, SymbolTable
 from .errors import ConfigError, EmulationError
-from .ppb import Scs
+from .ppb import Eppb, Scs
 from .repl import Entry, IrqConnection, Platform, normalise_type, parse_repl
 from .vclock import SliceScheduler
 from .wiring import (
@@ -162,6 +162,9 @@ class Machine:
                 size = reg.size or device.entry.attrs.get("size") if \
                     normalise_type(device.entry.type or "") == PYTHON_TYPE else reg.size
                 self.bus.map_peripheral(device.bus_model, reg.address, size if isinstance(size, int) else None)
+        for device in self.devices.values():
+            if isinstance(device.model, Eppb):
+                device.model.nvic = self.scs.nvic
         self._build_pin_devices()
         self._wire_irqs()
         self._watch_outputs()

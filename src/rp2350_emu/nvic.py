@@ -48,6 +48,7 @@ class Nvic:
     def reset(self) -> None:
         self.pending = 0
         self.active = 0
+        self.nmi_mask = 0  # IRQs routed to NMI (EPPB NMI_MASK0/1)
         self.enabled = 0  # IRQ enable bits, exception-numbered
         self.line_level = 0
         self.irq_priority = [0] * self.num_irqs
@@ -152,6 +153,9 @@ class Nvic:
         exc = 16 + irq
 
         def line(level: bool) -> None:
+            if level and self.nmi_mask >> irq & 1:
+                self.set_pending(NMI)  # EPPB NMI_MASK routes this IRQ to the NMI
+                return
             if level:
                 self.line_level |= 1 << exc
                 if not self.active >> exc & 1:

@@ -74,3 +74,13 @@ def test_systick_countflag_clears_on_read(bus):
 def test_unmodelled_ppb_registers_are_errors(bus, address):
     with pytest.raises(UnmodeledAccess):
         bus.read(address)
+
+
+def test_nmi_mask_routes_an_irq_to_the_nmi():
+    machine = Machine.from_repl(PLATFORM)
+    nvic = machine.scs.nvic
+    machine.sysbus.write(0xE0080004, 1 << (33 - 32))  # NMI_MASK1: UART0_IRQ (33)
+    nvic.irq_lines[33](True)
+    assert nvic.pending == 1 << 2  # NMI, not IRQ33
+    nvic.irq_lines[34](True)
+    assert nvic.pending == 1 << 2 | 1 << (16 + 34)
