@@ -181,6 +181,7 @@ class CortexM33:
         self._watch_unmask = False
         self._deadline_cycles = 0
         self._wfe_resume_pc: int | None = None
+        self._stalls = 0
 
     # -- time -----------------------------------------------------------------
     def ns_of(self, cycles: int) -> int:
@@ -430,18 +431,26 @@ class CortexM33:
         elif failure is not None:
             self._on_uc_error(failure, executed)
         elif not by_count:
-            self._on_early_stop(budget)
+            self._on_early_stop(executed)
 
     def _live_ns(self) -> int:
         return self.ns_of(self._slice_start + self._ctr.counter.value)
 
-    def _on_early_stop(self, budget: int) -> None:
+    def _on_early_stop(self, executed: int) -> None:
         pc = self.pc
         if pc in self._exits:
+            self._stalls = 0
             self._on_exit(pc)
             return
         if self._halfword(pc - 2) == WFI or (self._halfword(pc - 4), self._halfword(pc - 2)) == (0xF3AF, 0x8003):
+            self._stalls = 0
             self.sleeping = "wfi"
+            return
+        # a stop with no known cause: fine once (a request that raced the
+        # end of the slice), a loop if it repeats without progress
+        self._stalls = self._stalls + 1 if executed == 0 else 0
+        if self._stalls > 3:
+            raise EmulationError(f"CPU makes no progress at {self.where(pc)} (Unicorn keeps stopping)")
 
     def _on_exit(self, pc: int) -> None:
         uc = self.uc

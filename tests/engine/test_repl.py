@@ -119,3 +119,23 @@ def test_platform_names(tmp_path):
         assert machine[name] is not None, name
     assert machine.cpu.hz == 150_000_000
     assert machine.led.pin == 25 and machine.button.pin == 15 and machine.button.invert
+
+
+def test_minimal_platform_runs_the_core_alone(tmp_path, elf_dir):
+    # no peripheral models at all: the core, the SCS and memory are enough
+    path = write(tmp_path, """
+        cpu: CPU.CortexM @ sysbus
+            cpuType: "cortex-m33"
+            PerformanceInMips: 75
+        nvic: IRQControllers.NVIC @ sysbus 0xE000E000
+            priorityMask: 0xF0
+            -> cpu@0
+        flash: Memory.MappedMemory @ sysbus 0x10000000 { size: 0x100000 }
+        sram: Memory.MappedMemory @ sysbus 0x20000000 { size: 0x80000 }
+        """)
+    machine = Machine.from_repl(path, models={})
+    machine.load_elf(elf_dir / "exceptions.elf")
+    done = machine.get_symbol_address("done")
+    assert machine.run_until(lambda: machine.cpu.read_u32(done) == 1, 10_000_000)
+    assert machine.cpu.hz == 75_000_000
+    assert machine.scs.systick.cpu_hz == 75_000_000  # systickFrequency defaults to the CPU rate
