@@ -148,6 +148,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     machine.load_elf(args.elf)
     for press in presses:
         press.schedule(machine)
+    if args.gdb is not None or args.wait_gdb:
+        from .gdb_server import cli_run  # the GDB server drives the run (docs/debugging.md)
+        return cli_run(args, machine, EventPrinter(sys.stdout), harness_cli.seconds_given())
     bridges = harness_cli.open_bridges(args, machine)  # --uart-pty / --uart-tcp (harness), paced
     deadline = int(args.seconds * NS_PER_S) if bridges is None else \
         bridges.deadline_ns(args.seconds, harness_cli.seconds_given())
@@ -204,6 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fingerprint", action="store_true", help="print the SHA-256 of the event stream")
     run.add_argument("--repl", help="platform description (default platforms/rp2350.repl)")
     run.add_argument("--mips", type=float, help="instructions per microsecond (default from the .repl)")
+    run.add_argument("--gdb", type=int, metavar="PORT",
+                     help="serve GDB on 127.0.0.1:PORT (0 picks a free port); the run then lasts until GDB "
+                     "kills it, or --seconds if given")
+    run.add_argument("--wait-gdb", action="store_true",
+                     help="stay halted at the reset vector until GDB connects and continues (implies --gdb 3333)")
     harness_cli.add_bridge_options(run)
     run.set_defaults(func=cmd_run)
     bench = sub.add_parser("bench", help="emulated MIPS, real-time ratio, bare Unicorn comparison")

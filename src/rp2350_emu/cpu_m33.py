@@ -210,6 +210,16 @@ class CortexM33:
         if self._in_slice:
             self._end_slice_at(0)
 
+    def halt_before_current(self) -> None:
+        """From a UC_HOOK_CODE callback: end the slice before the hooked
+        instruction runs (debugger breakpoints and steps, gdb_machine.py).
+        Unicorn's count hook runs first and has counted the instruction, so
+        the limit goes one below: the slice then ends "by count", with the
+        instruction neither executed nor charged, as if the budget ran out."""
+        if self._in_slice:
+            self._ctr.limit.value = max(self._ctr.counter.value - 1, 0)
+            self.uc.emu_stop()
+
     # -- memory helpers -------------------------------------------------------
     def read_u32(self, address: int) -> int:
         return struct.unpack("<I", self.uc.mem_read(address, 4))[0]
