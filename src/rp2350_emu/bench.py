@@ -60,7 +60,7 @@ class FirmwareSpeed:
     virtual_s: float
     wall_s: float
     executed: int  # instructions Unicorn ran
-    fast_forwarded: int  # delay-loop instructions accounted without running them
+    fast_forwarded: int  # delay-loop and poll-loop instructions accounted without running them
     idle_s: float  # virtual time skipped while asleep
     first_line_wall_s: float | None
 
@@ -99,5 +99,5 @@ def report(results: list[FirmwareSpeed], bare: BareSpeed) -> list[str]:
             f"{r.name}: {r.virtual_s:.3f} virtual s in {r.wall_s:.3f} wall s = {r.realtime_ratio:.2f}x real time; "
             f"executed {r.executed} insns = {r.mips:.1f} MIPS "
             f"({r.mips / bare.free_mips:.2f} of bare, {r.mips / bare.sliced_mips:.2f} of sliced); "
-            f"fast-forwarded {r.fast_forwarded} delay-loop insns; idle {r.idle_s:.3f} s; first UART line {first}")
+            f"skipped {r.fast_forwarded} insns of delay/poll loops; idle {r.idle_s:.3f} s; first UART line {first}")
     return lines

@@ -39,6 +39,18 @@ class Region:
         return self.base <= address < self.end
 
 
+def side_effect_free(device: object, offset: int) -> bool:
+    """Whether reading this register changes nothing (no FIFO pop, no claim):
+    a register-table model says so by having no `on_read` for it."""
+    registers = getattr(device, "registers", None)
+    if not isinstance(registers, dict):
+        return False
+    if getattr(device, "atomic_aliases", False):
+        offset &= 0xFFF
+    reg = registers.get(offset & ~3)
+    return reg is not None and getattr(reg, "on_read", None) is None
+
+
 class Bus:
     def __init__(self, cpu: CortexM33) -> None:
         self.cpu = cpu
@@ -70,12 +82,15 @@ class Bus:
         device.base = base
         cpu = self.cpu
         read_model, write_model = device.read, device.write
+        watch_read, watch_write = cpu.watch_read, cpu.watch_write
 
         def on_read(_uc: object, offset: int, width: int, _ud: object) -> int:
             try:
                 if offset >= size:
                     raise UnmodeledAccess(base + offset, False, width, where=f"{device.name} past its end")
-                return read_model(offset, width)
+                value = read_model(offset, width)
+                watch_read(base + offset, value, lambda: side_effect_free(device, offset))
+                return value
             except Exception as exc:  # noqa: BLE001 - every failure must stop the run
                 self._fail(exc, device, base + offset, False, width, None)
                 return 0
@@ -84,6 +99,7 @@ class Bus:
             try:
                 if offset >= size:
                     raise UnmodeledAccess(base + offset, True, width, value, where=f"{device.name} past its end")
+                watch_write()
                 write_model(offset, value, width)
             except Exception as exc:  # noqa: BLE001
                 self._fail(exc, device, base + offset, True, width, value)

@@ -67,6 +67,11 @@ from .vclock import SliceScheduler
 NS = 1_000_000_000
 #: longest slice: bounds the wall time between predicate checks (~30 ms)
 MAX_SLICE = 4_000_000
+#: a status register read this many times in a row, same value, same loop
+#: length, is a poll loop candidate (then checked: see watch_read)
+POLL_REPEATS = 8
+#: a loop found impure is not looked at again for this many reads
+POLL_BACKOFF = 4096
 #: slice length while an interrupt waits on PRIMASK/BASEPRI/FAULTMASK: the
 #: unmasking instructions are exits then, this only covers code not scanned
 MASKED_SLICE = 10_000
@@ -79,6 +84,9 @@ WFI, WFE, SEV = 0xBF30, 0xBF20, 0xBF40
 CORE_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, A.UC_ARM_REG_R12,
              A.UC_ARM_REG_LR)
 S_REGS = tuple(range(A.UC_ARM_REG_S0, A.UC_ARM_REG_S15 + 1))
+SNAPSHOT_REGS = tuple(range(A.UC_ARM_REG_R0, A.UC_ARM_REG_R12 + 1)) + (
+    A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC, A.UC_ARM_REG_XPSR, A.UC_ARM_REG_FPSCR,
+    A.UC_ARM_REG_PRIMASK, A.UC_ARM_REG_BASEPRI) + tuple(range(A.UC_ARM_REG_S0, A.UC_ARM_REG_S31 + 1))
 LOW_REGS = (A.UC_ARM_REG_R0, A.UC_ARM_REG_R1, A.UC_ARM_REG_R2, A.UC_ARM_REG_R3, A.UC_ARM_REG_R4,
             A.UC_ARM_REG_R5, A.UC_ARM_REG_R6, A.UC_ARM_REG_R7)
 
@@ -166,7 +174,7 @@ class CortexM33:
     def reset_state(self) -> None:
         self.cycles = 0
         self.instructions = 0  # executed by Unicorn (or emulated one by one here)
-        self.fast_forwarded = 0  # delay-loop instructions accounted without running them
+        self.fast_forwarded = 0  # delay/poll-loop instructions accounted without running them
         self.slices = 0
         self.idle_ns = 0
         self.error: EmulationError | None = None
@@ -182,6 +190,10 @@ class CortexM33:
         self._deadline_cycles = 0
         self._wfe_resume_pc: int | None = None
         self._stalls = 0
+        # poll-loop detector: [address, value, counter at the read, loop length, repeats]
+        self._poll = [None, None, 0, 0, 0]
+        self._poll_snapshot: tuple | None = None
+        self._poll_period: tuple[int, int] | None = None  # (loop length, counter) of a pure poll
 
     # -- time -----------------------------------------------------------------
     def ns_of(self, cycles: int) -> int:
@@ -275,6 +287,51 @@ class CortexM33:
         pc = self.pc if pc is None else pc
         sym = self.symbolize(pc)
         return f"pc=0x{pc:08x}" + (f" <{sym}>" if sym else "")
+
+    # -- poll loops -----------------------------------------------------------
+    def watch_read(self, address: int, value: int, pure: Callable[[], bool]) -> None:
+        """Every MMIO read passes here (the bus calls it; kept cheap).
+
+        Firmware spinning on a status bit (XOSC STABLE, PLL LOCK, UART TXFF)
+        repeats one read with one result at a fixed period until an event
+        changes it. Once the whole register file is seen identical on two
+        consecutive iterations and the read has no side effect, the loop is
+        pure: every iteration until the next event would be the same, so the
+        slice ends and their time is accounted without running them."""
+        poll = self._poll
+        counter = self._ctr.counter.value
+        period = counter - poll[2]
+        poll[2] = counter
+        if address != poll[0] or value != poll[1] or period != poll[3]:
+            poll[0], poll[1], poll[3], poll[4] = address, value, period, 0
+            self._poll_snapshot = None
+            return
+        poll[4] += 1
+        if poll[4] < POLL_REPEATS:
+            return
+        snapshot = self.uc.reg_read_batch(SNAPSHOT_REGS)
+        if self._poll_snapshot is None:
+            self._poll_snapshot = snapshot
+        elif snapshot == self._poll_snapshot and pure():
+            self._poll_period = (period, counter)
+            self.request_exit()
+        else:
+            poll[4] = -POLL_BACKOFF  # this loop changes state: run it for real
+            self._poll_snapshot = None
+
+    def watch_write(self) -> None:
+        """An MMIO write: whatever loop this is, it is not a pure poll."""
+        self._poll[4] = 0
+        self._poll_snapshot = None
+
+    def _skip_poll(self, period: int) -> None:
+        nxt = self.scheduler.next_event_ns()
+        limit = self._deadline_cycles if nxt is None else min(self.cycles_at(nxt), self._deadline_cycles)
+        loops = max(limit - self.cycles, 0) // period
+        self.cycles += loops * period
+        self.fast_forwarded += loops * period
+        self._poll[4] = 0
+        self._poll_snapshot = None
 
     # -- code scanning (exits) ------------------------------------------------
     def scan_code(self, ranges: list[tuple[int, bytes]]) -> None:
@@ -432,6 +489,10 @@ class CortexM33:
             self.cycles = start + executed
             self.instructions += executed
             self.slices += 1
+        if self._poll_period is not None:
+            (period, at), self._poll_period = self._poll_period, None
+            if by_count and counter == at + 1:  # stopped right after the polling read
+                self._skip_poll(period)
         sched.advance_to(self.ns_of(self.cycles))
         if self.error is not None:
             raise self.error
