@@ -159,8 +159,9 @@ class Machine:
                 if reg is None or reg.address is None:
                     raise ConfigError(f"{device.entry.where}: {device.entry.name} has registers but no bus "
                                       "address, expected '@ sysbus 0x...'")
-                size = reg.size or device.entry.attrs.get("size") if \
-                    normalise_type(device.entry.type or "") == PYTHON_TYPE else reg.size
+                size = reg.size
+                if size is None and normalise_type(device.entry.type or "") == PYTHON_TYPE:
+                    size = device.entry.attrs.get("size")  # a PythonPeripheral's window
                 self.bus.map_peripheral(device.bus_model, reg.address, size if isinstance(size, int) else None)
         for device in self.devices.values():
             if isinstance(device.model, Eppb):

@@ -90,6 +90,8 @@ class DeviceBuilder:
 
     def build_all(self) -> dict[str, Device]:
         for entry in self.platform:
+            if entry.type is None and entry.name == "sysbus":
+                continue  # Renode's implicit bus; its init: block is for Renode (Tag, ...)
             if entry.type is None:
                 raise ConfigError(f"{entry.where}: entry {entry.name!r} is never created (no type), "
                                   "expected 'name: Type @ registration' somewhere")

@@ -132,6 +132,9 @@ def test_minimal_platform_runs_the_core_alone(tmp_path, elf_dir):
             -> cpu@0
         flash: Memory.MappedMemory @ sysbus 0x10000000 { size: 0x100000 }
         sram: Memory.MappedMemory @ sysbus 0x20000000 { size: 0x80000 }
+        sysbus:
+            init:
+                Tag <0x40020008 4> "RESET_DONE" 0xFFFFFFFF
         """)
     machine = Machine.from_repl(path, models={})
     machine.load_elf(elf_dir / "exceptions.elf")
