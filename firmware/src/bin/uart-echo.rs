@@ -1,0 +1,26 @@
+//! Firmware image for the uart-echo guest (world `uart-echo`: uart).
+#![no_std]
+#![no_main]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+wasmtime::component::bindgen!({
+    world: "uart-echo",
+    path: "../wit",
+    imports: { default: trappable },
+});
+
+struct Host;
+
+impl embedded::platform::uart::Host for Host {
+    fn read_byte(&mut self) -> wasmtime::Result<u8> {
+        Ok(common::sleep::read_byte())
+    }
+    fn write_byte(&mut self, byte: u8) -> wasmtime::Result<()> {
+        common::sleep::write_byte(byte);
+        Ok(())
+    }
+}
+
+guest_main!(UartEcho, Host, "uart-echo.cwasm");

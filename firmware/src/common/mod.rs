@@ -1,0 +1,41 @@
+#![allow(dead_code)] // each image uses the part of the board support its world needs
+//! Board support shared by every guest's firmware image.
+//!
+//! Each `src/bin/<guest>.rs` includes this module with `#[path]` so that the
+//! interrupt handlers, the panic handler and the allocator are compiled into
+//! the binary itself (the vector table refers to them by symbol).
+
+pub mod board;
+pub mod console;
+pub mod runtime;
+pub mod sleep;
+
+pub use rp235x_hal as hal;
+
+/// The IMAGE_DEF block the RP2350 boot ROM looks for in the first 4 KiB of
+/// flash: a secure Arm executable.
+#[link_section = ".start_block"]
+#[used]
+pub static IMAGE_DEF: hal::block::ImageDef = hal::block::ImageDef::secure_exe();
+
+/// The entry point every image shares: bring up the board, then instantiate
+/// the embedded guest (`$world`, the bindgen world type) with `$host` as the
+/// implementation of its imports and call its `run` export.
+#[macro_export]
+macro_rules! guest_main {
+    ($world:ident, $host:expr, $cwasm:literal) => {
+        #[cortex_m_rt::entry]
+        fn main() -> ! {
+            common::runtime::init_heap();
+            common::board::init();
+            static CWASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/", $cwasm));
+            common::runtime::run_guest(CWASM, |engine, component| {
+                let mut linker = wasmtime::component::Linker::new(engine);
+                $world::add_to_linker::<_, wasmtime::component::HasSelf<_>>(&mut linker, |h| h)?;
+                let mut store = wasmtime::Store::new(engine, $host);
+                let guest = $world::instantiate(&mut store, component, &linker)?;
+                guest.call_run(&mut store)
+            })
+        }
+    };
+}
