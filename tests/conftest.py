@@ -1,0 +1,28 @@
+"""Session-wide fixtures shared by every test directory."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GUESTS = ("blinky", "button", "uart-echo", "trap")
+
+
+@pytest.fixture(scope="session")
+def firmware() -> dict[str, Path]:
+    """The real firmware images, built (or brought up to date) by `make`.
+
+    Make decides what is stale, so a warm tree costs a fraction of a second;
+    a failed build fails the tests that need it, with the build's output.
+    """
+    proc = subprocess.run(
+        ["make", "--no-print-directory", *(f"build/{g}.elf" for g in GUESTS)],
+        check=False, cwd=REPO, capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+        pytest.fail(f"`make firmware` failed (exit {proc.returncode}):\n{tail}", pytrace=False)
+    return {g: REPO / "build" / f"{g}.elf" for g in GUESTS}

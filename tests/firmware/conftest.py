@@ -1,0 +1,20 @@
+"""Boot the real firmware images in the built-in engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fw_helpers import REPL
+
+from rp2350_emu.machine import Machine
+
+
+@pytest.fixture
+def boot(firmware: dict[str, Path]) -> Callable[[str], Machine]:
+    def make(guest: str) -> Machine:
+        machine = Machine.from_repl(REPL)
+        machine.load_elf(firmware[guest])
+        return machine
+    return make

@@ -1,0 +1,29 @@
+"""A guest trap: the firmware's report reaches UART0 and the run ends cleanly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from fw_helpers import REPO, S
+
+
+def test_trap_report_on_uart0_then_idle(boot) -> None:
+    m = boot("trap")
+    m.run_for(2 * S)
+    text = m.uart_text().decode("latin-1")
+    assert "GPIO25 On" in text and "GPIO25 Off" in text
+    assert "*** guest trap:" in text
+    assert "unreachable" in text
+    # After the report the core parks in `wfe`: nothing more happens.
+    n = len(m.events)
+    m.run_for(1 * S)
+    assert len(m.events) == n
+
+
+def test_trap_run_exits_zero_without_traceback(firmware) -> None:
+    proc = subprocess.run([sys.executable, "-m", "rp2350_emu.cli", "run", str(firmware["trap"]),
+                           "--seconds", "1"], check=False, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "*** guest trap:" in proc.stdout
+    assert "Traceback" not in proc.stderr
