@@ -14,8 +14,11 @@ while something needs them, so a run without a debugger pays nothing:
   twice, an exclusive store that succeeds but then reports failure. The
   Cortex-M33 DWT also reports data watchpoints after the access;
 * a single step is a UC_HOOK_CODE on every address, added for the step
-  only; the step ends before the second instruction, or as soon as an
-  exception is taken (the handler's first instruction is then next).
+  only (with a flush of the translated code, which does not see hooks
+  added after it was translated); the step ends before the second
+  instruction, or as soon as an exception is taken (the handler's first
+  instruction is then next). A breakpoint drops only the translations of
+  its own address.
 
 Hooks do nothing unless this target is running the core, so the monitor's
 own runner can advance the machine without tripping over them.
@@ -246,6 +249,9 @@ class MachineTarget:
         self._skip_pc = pc if pc in self._breaks else None
         if step and self._step_hook is None:
             self._step_hook = self.uc.hook_add(UC_HOOK_CODE, self._on_step_insn)
+            # code translated before the hook existed would not call it: the
+            # step could run on for thousands of instructions
+            self.uc.ctl_flush_tb()
 
     def run(self, budget_ns: int) -> StopEvent | None:
         if not self._armed:
