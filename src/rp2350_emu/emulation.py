@@ -365,20 +365,29 @@ class MachineHandle:
         except ConfigError as exc:
             raise HarnessError(str(exc)) from None
         self.platform_path = path
-        try:
-            self.gpio_devices = scan_gpio_devices(path.read_text(encoding="utf-8"))
-        except OSError:
-            self.gpio_devices = {}
-        # The engine's own reading of the .repl (usings, overrides) wins where it has one.
+        self.learn_gpio_devices()
+
+    def learn_gpio_devices(self) -> None:
+        """LED/Button entries of the platform: from the engine's reading of the .repl
+        when it has one (usings, overrides), else from the .repl text."""
+        devices: dict[str, tuple[str, str, int, bool]] = {}
+        if self.platform_path is not None:
+            try:
+                devices = scan_gpio_devices(self.platform_path.read_text(encoding="utf-8"))
+            except OSError:
+                pass
         engine_pins = getattr(self.engine, "pin_devices", None)
         if isinstance(engine_pins, dict):
+            entries = {getattr(e, "name", None): e for e in getattr(self.engine, "platform", None) or []}
             for name, dev in engine_pins.items():
                 kind = "Button" if hasattr(dev, "press") else "LED"
-                controller = self.gpio_devices.get(name, ("", "gpio"))[1]
-                self.gpio_devices[name] = (kind, controller, int(dev.pin), bool(dev.invert))
+                registrations = getattr(entries.get(name), "registrations", None) or [None]
+                controller = getattr(registrations[0], "parent", None) or devices.get(name, ("", "gpio"))[1]
+                devices[name] = (kind, controller, int(dev.pin), bool(dev.invert))
+        self.gpio_devices = devices
         # Created now so a button drives its released level from the start (Renode's
         # Button releases on reset) and an LED's history starts at time zero.
-        for name, (kind, *_rest) in self.gpio_devices.items():
+        for name, (kind, *_rest) in devices.items():
             self.gpio_device(name, kind)
 
     def load_elf(self, path: Path) -> None:
@@ -494,6 +503,12 @@ class MachineHandle:
 
     # -- symbols ------------------------------------------------------------------------
     def symbol_address(self, name: str) -> int:
+        engine_symbols = getattr(self.engine, "symbols", None)
+        if engine_symbols is not None and len(self.elf_paths) == 1 and hasattr(engine_symbols, "address"):
+            try:  # the engine already parsed the ELF; parsing it again costs half a second
+                return int(engine_symbols.address(name))
+            except KeyError:
+                raise HarnessError(f"no symbol named '{name}' in {self.elf_paths[0]}") from None
         if self._symbols is None:
             self._symbols = {}
             for path in self.elf_paths:
@@ -608,6 +623,7 @@ class Emulation:
         """Wrap an engine machine built elsewhere (e.g. by `rp2350-emu run`)."""
         handle = self.create_machine(name)
         handle.engine = engine
+        handle.learn_gpio_devices()
         return handle
 
     def machine(self, name: str | None = None) -> MachineHandle:

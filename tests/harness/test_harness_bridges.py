@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import serial
-from conftest import DATA
+from harness_helpers import DATA
 
 from rp2350_emu.emulation import Emulation
 from rp2350_emu.monitor import Monitor, MonitorError

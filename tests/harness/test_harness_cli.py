@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DATA, HERE, RobotOutcome
+from harness_helpers import DATA, HERE, RobotOutcome
 
 
 def rp2350_emu(*args: str, stdin: str = "", cwd: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,7 @@ prints `tick N` (with colour codes and a NUL) every 100 ms.
 from __future__ import annotations
 
 import pytest
-from conftest import DATA, boot, kw
+from harness_helpers import DATA, boot, kw
 
 from rp2350_emu.emulation import HarnessError
 from rp2350_emu.robot_keywords.args import ArgumentMismatch

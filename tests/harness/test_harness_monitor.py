@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from harness_helpers import DATA
 
 from rp2350_emu.monitor import Monitor, MonitorError, set_gdb_server_factory
 
@@ -152,16 +152,20 @@ def test_wrong_arity_shows_usage(booted: Monitor) -> None:
         booted.execute("sysbus WriteDoubleWord 0x20000000")
 
 
-def test_gdb_server_hook(booted: Monitor) -> None:
-    set_gdb_server_factory(None)
-    with pytest.raises(MonitorError, match="GDB server is not available yet"):
-        booted.execute("machine StartGdbServer 3333")
+def test_gdb_server_hook(booted: Monitor, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rp2350_emu.monitor as monitor_module
+
+    with monkeypatch.context() as patch:
+        patch.setattr(monitor_module, "_find_gdb_factory", lambda: None)
+        with pytest.raises(MonitorError, match="GDB server is not available yet"):
+            booted.execute("machine StartGdbServer 3333")
     started = []
 
     class Server:
         def close(self) -> None:
             started.append("closed")
 
+    previous = monitor_module._gdb_factory
     set_gdb_server_factory(lambda handle, port, autostart: started.append((handle.name, port, autostart)) or Server())
     try:
         booted.execute("machine StartGdbServer 3333 false")
@@ -169,7 +173,7 @@ def test_gdb_server_hook(booted: Monitor) -> None:
         booted.execute("machine StopGdbServer")
         assert started[-1] == "closed"
     finally:
-        set_gdb_server_factory(None)
+        set_gdb_server_factory(previous)
 
 
 def test_help_lists_commands_and_usage(monitor: Monitor) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
+from harness_helpers import DATA
 
 pytest_plugins = ["pytester"]
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DATA
+from harness_helpers import DATA
 
 MODERN = """\
 *** Variables ***
