@@ -41,14 +41,16 @@ class Region:
 
 def side_effect_free(device: object, offset: int) -> bool:
     """Whether reading this register changes nothing (no FIFO pop, no claim):
-    a register-table model says so by having no `on_read` for it."""
+    a register-table model says so by having no `on_read` for it. A counter
+    that moves with time (`varies`) is not side-effect free for this purpose:
+    polling it is waiting for time, not for an event."""
     registers = getattr(device, "registers", None)
     if not isinstance(registers, dict):
         return False
     if getattr(device, "atomic_aliases", False):
         offset &= 0xFFF
     reg = registers.get(offset & ~3)
-    return reg is not None and getattr(reg, "on_read", None) is None
+    return reg is not None and getattr(reg, "on_read", None) is None and not getattr(reg, "varies", False)
 
 
 class Bus:

@@ -60,6 +60,9 @@ class Register:
     w1c:   write-1-to-clear bits. Alias writes treat them as "the bits named
            by the write" (SET/XOR alias clears exactly those, CLR alias none)
            instead of writing back every bit that happened to read as 1.
+    varies: the value moves with virtual time between scheduled events (a
+           free-running counter). A loop polling it is not a pure status
+           poll, so the core must not skip it to the next event.
     """
 
     name: str
@@ -71,6 +74,7 @@ class Register:
     write: Callable[[Peripheral, int], None] | None = None
     value: int = 0
     w1c: int = 0
+    varies: bool = False
 
 
 class Peripheral:

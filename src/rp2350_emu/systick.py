@@ -94,7 +94,8 @@ class SysTick:
             Register("SYST_CSR", 0x010, read=lambda _p: self._csr(), on_read=lambda _p: self._read_csr(),
                      write=lambda _p, v: self._write_csr(v)),
             Register("SYST_RVR", 0x014, read=lambda _p: self.rvr, write=lambda _p, v: self._write_rvr(v)),
-            Register("SYST_CVR", 0x018, read=lambda _p: self.value(), write=lambda _p, v: self._write_cvr()),
+            Register("SYST_CVR", 0x018, read=lambda _p: self.value(), write=lambda _p, v: self._write_cvr(),
+                     varies=True),
             Register("SYST_CALIB", 0x01C, read=lambda _p: 0, write=lambda _p, v: None),
         ]
 

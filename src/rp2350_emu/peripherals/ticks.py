@@ -103,7 +103,7 @@ class Ticks(Peripheral):
             self.add(Register(f"{gen.upper()}_CYCLES", base + 4, mask=0x1FF,
                               write=self._writer(gen, base + 4)))
             self.add(Register(f"{gen.upper()}_COUNT", base + 8, mask=0,
-                              read=lambda p, g=gen: p.generators[g].remaining_cycles()))
+                              read=lambda p, g=gen: p.generators[g].remaining_cycles(), varies=True))
         if kwargs.get("clocks") is not None:
             self.connect_clocks(kwargs["clocks"])
 

@@ -57,13 +57,14 @@ class Timer(Peripheral):
         self.add(Register("TIMELW", 0x04, write=Timer._write_timelw))
         self.add(Register("TIMEHR", 0x08, mask=0, read=lambda p: p._latched_high))
         self.add(Register("TIMELR", 0x0C, mask=0, read=lambda p: p.count() & MASK32,
-                          on_read=Timer._read_timelr))
+                          on_read=Timer._read_timelr, varies=True))
         for i in range(4):
             self.add(Register(f"ALARM{i}", 0x10 + 4 * i, write=self._alarm_writer(i)))
         self.add(Register("ARMED", 0x20, mask=0, read=lambda p: p._armed, write=Timer._write_armed,
                           w1c=0xF))
-        self.add(Register("TIMERAWH", 0x24, mask=0, read=lambda p: p.count() >> 32))
-        self.add(Register("TIMERAWL", 0x28, mask=0, read=lambda p: p.count() & MASK32))
+        self.add(Register("TIMERAWH", 0x24, mask=0, read=lambda p: p.count() >> 32,
+                          varies=True))
+        self.add(Register("TIMERAWL", 0x28, mask=0, read=lambda p: p.count() & MASK32, varies=True))
         self.add(Register("DBGPAUSE", 0x2C, reset=0x7, mask=0x6))  # no debugger: no effect
         self.add(Register("PAUSE", 0x30, mask=1, write=self._control_writer(0x30)))
         self.add(Register("LOCKED", 0x34, mask=1, write=Timer._write_locked))

@@ -38,7 +38,7 @@ class Watchdog(Peripheral):
         self._event: Event | None = None
         self._reason = 0
         self.add(Register("CTRL", 0x00, reset=0x07000000, read=Watchdog._read_ctrl,
-                          write=Watchdog._write_ctrl))
+                          write=Watchdog._write_ctrl, varies=True))
         self.add(Register("LOAD", 0x04, mask=0, read=lambda p: 0, write=Watchdog._write_load))
         self.add(Register("REASON", 0x08, mask=0, read=lambda p: p._reason))
         for i in range(8):
