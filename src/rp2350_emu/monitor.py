@@ -112,7 +112,7 @@ class ConsoleBackend:
 
     def write(self, entry: LogEntry) -> None:
         name = LEVEL_NAMES.get(entry.level, str(entry.level)).upper()
-        self._write(f"{entry.t_ns / 1e9:12.6f} [{name}] {entry.full_message}\n")
+        self._write(f"[{name}] {entry.full_message}\n")
 
 
 class UartAnalyzer:
@@ -968,10 +968,12 @@ class BackgroundRunner:
                 continue
             try:
                 with emu.lock:
-                    if emu.started:
-                        emu.advance(self.SLICE_NS)
-                        if not emu.advance_immediately:
-                            emu.pacer.pace(emu.now_ns)
+                    if not emu.started:
+                        continue
+                    emu.advance(self.SLICE_NS)
+                    now = emu.now_ns
+                if not emu.advance_immediately:
+                    emu.pacer.pace(now)  # sleep outside the lock so commands get in
             except HarnessError as exc:
                 emu.pause()
                 self.on_error(f"emulation paused: {exc}")
@@ -1042,6 +1044,7 @@ def _interactive(monitor: Monitor, write: Callable[[str], None]) -> int:
         except OSError:
             pass
         readline.set_history_length(1000)
+    number = 0
     try:
         while True:
             try:
@@ -1049,11 +1052,12 @@ def _interactive(monitor: Monitor, write: Callable[[str], None]) -> int:
             except EOFError:
                 write("\n")
                 return 0
+            number += 1
             if not line.strip():
                 continue
             try:
                 with monitor.emulation.lock:
-                    write(monitor.execute(line, "<stdin>"))
+                    write(monitor.execute(line, "<stdin>", number))
             except MonitorQuit:
                 return 0
             except MonitorError as exc:

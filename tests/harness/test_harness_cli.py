@@ -50,3 +50,49 @@ def test_test_subcommand(tmp_path) -> None:
     assert "robot: 1 passed, 0 failed, 0 skipped" in proc.stdout
     outcome = RobotOutcome(proc.returncode, proc.stdout, tmp_path / "out")
     assert outcome.test_statuses() == {"Boots": "PASS"}
+
+
+def test_interactive_monitor_on_a_terminal(tmp_path) -> None:
+    """Prompt with the machine name, line editing via readline, history saved on exit."""
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # child: the monitor on a terminal
+        os.chdir(DATA)
+        os.environ.update({"HOME": str(tmp_path), "PYTHONPATH": str(HERE),
+                           "RP2350_EMU_MACHINE_FACTORY": "fake_machine:FakeMachine.from_repl"})
+        os.execv(sys.executable, [sys.executable, "-m", "rp2350_emu.cli", "monitor", "board.resc"])
+    output = b""
+
+    def pump(seconds: float) -> None:
+        nonlocal output
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    output += os.read(fd, 4096)
+                except OSError:
+                    return
+
+    def wait_for(text: bytes) -> None:
+        end = time.monotonic() + 20
+        while text not in output and time.monotonic() < end:
+            pump(0.1)
+
+    wait_for(b"(machine-0) ")
+    os.write(fd, b"cpu PX\x7fC\r")  # a typo fixed with backspace, as readline allows
+    wait_for(b"0x10000150")
+    os.write(fd, b"nonsense\r")
+    wait_for(b"unknown command")
+    os.write(fd, b"quit\r")
+    pump(1)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    text = output.decode(errors="replace")
+    assert "0x10000150" in text
+    assert "error: <stdin>:2: unknown command or object 'nonsense'" in text
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert (tmp_path / ".rp2350_emu_history").read_text().split() == ["cpu", "PC", "nonsense", "quit"]
