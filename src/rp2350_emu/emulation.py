@@ -723,10 +723,12 @@ class Emulation:
     def _run(self, m: MachineHandle, duration_ns: int, stop: Callable[[], bool] | None) -> bool:
         engine = m.engine
         watches = m.run_pin_watches
+        fired = [False]
 
         def predicate() -> bool:
             watches()
-            return bool(stop())  # type: ignore[misc]
+            fired[0] = fired[0] or bool(stop())  # type: ignore[misc]
+            return fired[0]
 
         try:
             if stop is None:
@@ -738,7 +740,7 @@ class Emulation:
             self.log.log(LEVELS["Error"], "cpu", str(exc), m.now_ns)
             raise EmulationHalted(f"machine '{m.name}' stopped at {format_ns(m.now_ns)}: {exc}") from None
         watches()
-        return stop is not None and bool(stop())
+        return stop is not None and (fired[0] or bool(stop()))
 
     # -- host bridges ----------------------------------------------------------------------
     def attach_bridge(self, bridge: UartBridge) -> None:

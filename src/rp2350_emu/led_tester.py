@@ -82,6 +82,8 @@ class LedTester:
         cursor = [first + 1]  # first transition only synchronises; later ones close an interval
 
         def check() -> bool:
+            if bad:
+                return True
             for i in range(cursor[0], len(changes)):
                 cursor[0] = i + 1
                 t, new_state = changes[i]

@@ -67,6 +67,8 @@ class LogTester:
 
         def poll() -> bool:
             # Runs inside the engine's loop: report, never raise, from here.
+            if found or failed:
+                return True  # stays true once it fired
             if not self._dirty:
                 return False
             self._dirty = False

@@ -176,6 +176,8 @@ class TerminalTester:
         outcome: list[LineMatch] = []
 
         def poll() -> bool:
+            if outcome:
+                return True  # stays true: callers may ask again after it fired
             if not self._dirty:
                 return False
             self._dirty = False

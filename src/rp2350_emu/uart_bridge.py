@@ -166,12 +166,12 @@ class TcpBridge(UartBridge):
             self._server.close()
             raise HarnessError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
         self._server.listen(1)
+        self._server.settimeout(0.1)  # accept() wakes up to notice close()
         self.port_number = self._server.getsockname()[1]
         self._thread = threading.Thread(target=self._serve, name=f"tcp-{name}", daemon=True)
         self._thread.start()
 
     def _serve(self) -> None:
-        self._server.settimeout(0.1)
         while not self._closed.is_set():
             try:
                 client, _ = self._server.accept()

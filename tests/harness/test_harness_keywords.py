@@ -424,3 +424,17 @@ def test_cpu_keywords(lib) -> None:
         kw(lib, "PC Should Be Equal", "0x10000000")
     kw(lib, "Register Should Be Equal", "sp", "0x20082000")
     kw(lib, "Register Should Be Equal", "13", "0x20082000")
+
+
+def test_several_machines_share_time_and_stop_together(lib) -> None:
+    for name, firmware in (("first", "chatty"), ("second", "blinky")):
+        kw(lib, "Execute Command", f'mach create "{name}"')
+        kw(lib, "Execute Command", f"machine LoadPlatformDescription @{DATA}/board.repl")
+        kw(lib, "Execute Command", f"sysbus LoadELF @{DATA}/fw/{firmware}.elf")
+    with pytest.raises(HarnessError, match="No machine name provided"):
+        kw(lib, "Create Terminal Tester", "sysbus.uart0")
+    second = kw(lib, "Create Terminal Tester", "sysbus.uart0", "machine=second")
+    result = kw(lib, "Wait For Line On Uart", "GPIO25 Off", f"testerId={second}")
+    times = {name: m.now_ns for name, m in lib.emulation.machines.items()}
+    assert abs(times["first"] - times["second"]) <= 1_000_000  # lockstep in 1 ms slices
+    assert 0 <= times["second"] - result.Timestamp * 1e6 < 1_000_000  # stopped within a slice of the match

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from harness_helpers import DATA
+from harness_helpers import DATA, RobotOutcome
 
 MODERN = """\
 *** Variables ***
@@ -173,3 +173,18 @@ def test_command_line_entry(fake_factory, tmp_path) -> None:
                           check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "robot: 1 passed, 0 failed, 0 skipped" in proc.stdout
+
+
+def test_renode_idioms_suite(fake_factory, tmp_path) -> None:
+    """A suite in the style of Renode's own tests, not written against this harness's suites."""
+    import io
+
+    from rp2350_emu.renode_test import run_tests
+
+    out = io.StringIO()
+    status = run_tests([str(DATA / "suites" / "renode_idioms.robot")], tmp_path, console="dotted", stdout=out)
+    outcome = RobotOutcome(status, out.getvalue(), tmp_path)
+    statuses = outcome.test_statuses()
+    assert statuses.pop("Is Skipped By Tag") == "SKIP"
+    assert set(statuses.values()) == {"PASS"}, {t: outcome.message(t) for t, s in statuses.items() if s != "PASS"}
+    assert status == 0
