@@ -316,6 +316,13 @@ class MachineTarget:
         if self._active and self._stepping and kind == "enter" and self._stop is None:
             self._stop = StopEvent(StopReason.STEP, SIGTRAP)
 
+    def close(self) -> None:
+        """Take every hook and listener off the machine (the server is going away)."""
+        self.clear_debug_state()
+        self._disarm()
+        if self._on_exception in self.cpu.exception_listeners:
+            self.cpu.exception_listeners.remove(self._on_exception)
+
     # -- monitor ----------------------------------------------------------------------------
     def monitor(self, command: str) -> str:
         if self._monitor is None:

@@ -181,6 +181,10 @@ class GdbServer:
         self._drop_client(detach=True)
         with contextlib.suppress(OSError):
             self._listener.close()
+        close_target = getattr(self.target, "close", None)
+        if close_target is not None:
+            with self._lock:
+                close_target()
 
     @property
     def attached(self) -> bool:
@@ -276,7 +280,8 @@ class GdbServer:
         client, self._client = self._client, None
         if client is None:
             return
-        client.close()
+        # clean up before closing: once the client sees the connection go,
+        # its breakpoints are gone and the core runs again
         with self._lock:
             self.target.clear_debug_state()
             if detach and self.free_run and not self._running and \
@@ -285,6 +290,7 @@ class GdbServer:
                 self._running = True
         if self._on_detach is not None:
             self._on_detach()
+        client.close()
         self._log(f"client {client.peer} {'detached' if detach else 'gone'}")
 
     def _end_session(self, why: str) -> None:

@@ -132,3 +132,14 @@ def test_kill_ends_the_engine(engine: Engine, gdb_exe: str, gdb_elf: Path) -> No
     run_gdb(gdb_exe, gdb_elf, engine.port, "kill")
     assert engine.proc.wait(timeout=20) == 0
     assert any("session ended (killed)" in line for line in engine.stderr), engine.stderr
+
+
+def test_seconds_limit_ends_the_session_as_an_exit(gdb_elf: Path, gdb_exe: str) -> None:
+    engine = Engine(gdb_elf, "--wait-gdb", "--seconds", "0.05")
+    try:
+        out = run_gdb(gdb_exe, gdb_elf, engine.port, "continue")
+        assert "virtual time limit reached" in out and "exited normally" in out, out
+        assert engine.proc.wait(timeout=20) == 0
+        assert any("session ended (deadline) at 5000" in line for line in engine.stderr), engine.stderr
+    finally:
+        engine.stop()
