@@ -10,13 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from engine_helpers import ELF_SOURCES, PLATFORM
 
 from rp2350_emu.machine import Machine
-
-REPO = Path(__file__).resolve().parents[2]
-ELF_SOURCES = REPO / "tests" / "elf"
-PLATFORM = REPO / "platforms" / "rp2350.repl"
-NS_PER_MS = 1_000_000
 
 
 @pytest.fixture(scope="session")
@@ -44,16 +40,3 @@ def boot(elf_dir: Path) -> Callable[..., Machine]:
             machine.cpu.write_u32(machine.get_symbol_address("scenario"), scenario)
         return machine
     return make
-
-
-def word(machine: Machine, symbol: str, index: int = 0) -> int:
-    return machine.cpu.read_u32(machine.get_symbol_address(symbol) + 4 * index)
-
-
-def result_log(machine: Machine) -> list[int]:
-    return [word(machine, "log_buf", i) for i in range(word(machine, "log_len"))]
-
-
-def run_to_done(machine: Machine, timeout_ns: int = 50 * NS_PER_MS) -> None:
-    assert machine.run_until(lambda: word(machine, "done") == 1, timeout_ns), \
-        f"firmware did not finish in {timeout_ns} ns (pc={machine.cpu.pc:#x})"

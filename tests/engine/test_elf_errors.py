@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PLATFORM
+from engine_helpers import PLATFORM
 
 from rp2350_emu.elf import FirmwareImage
 from rp2350_emu.errors import ConfigError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import run_to_done, word
+from engine_helpers import run_to_done, word
 
 from rp2350_emu.errors import EmulationError, UnmodeledAccess
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import NS_PER_MS, run_to_done
+from engine_helpers import NS_PER_MS, run_to_done
 
 from rp2350_emu.cli import fingerprint
 

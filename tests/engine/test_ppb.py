@@ -4,7 +4,7 @@ byte lanes, set/clear pairs, and the edges of what is modelled."""
 from __future__ import annotations
 
 import pytest
-from conftest import PLATFORM
+from engine_helpers import PLATFORM
 
 from rp2350_emu.errors import UnmodeledAccess
 from rp2350_emu.machine import Machine

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from conftest import PLATFORM
+from engine_helpers import PLATFORM
 
 from rp2350_emu.errors import ConfigError
 from rp2350_emu.machine import Machine
