@@ -1,0 +1,44 @@
+"""One behaviour, two implementations: every shared table on every implementation it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_driver
+from tables import TABLES, parse, run_engine, run_scripts
+
+
+def _with(impl: str) -> list[Path]:
+    return [t for t in TABLES if impl in parse(t)[0]]
+
+
+@pytest.mark.parametrize("table", _with("engine"), ids=lambda p: p.stem)
+def test_engine_models(table: Path) -> None:
+    assert run_engine(table) == []
+
+
+@pytest.mark.parametrize("table", _with("python"), ids=lambda p: p.stem)
+def test_renode_python_scripts(table: Path) -> None:
+    assert run_scripts(table) == []
+
+
+def test_csharp_models_under_mono(driver_exe: Path) -> None:
+    proc = run_driver(driver_exe, _with("csharp"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_table_names_its_implementations() -> None:
+    for table in TABLES:
+        impls, steps = parse(table)
+        assert impls and impls <= {"engine", "csharp", "python"}, table.name
+        assert steps, table.name
+
+
+def test_a_wrong_expectation_fails_on_each_implementation(tmp_path: Path, driver_exe: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("# impls: engine csharp python\nr pads_bank0 0x4 0x117\n")
+    assert run_engine(bad) == ["bad.txt:2: read pads_bank0+0x4: got 0x116, expected 0x117"]
+    assert run_scripts(bad) == ["bad.txt:2: read pads_bank0+0x4: got 0x116, expected 0x117"]
+    proc = run_driver(driver_exe, [bad])
+    assert proc.returncode == 1 and "bad.txt:2: read pads_bank0+0x4: got 0x116, expected 0x117" in proc.stdout
