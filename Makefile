@@ -5,7 +5,7 @@ SECONDS_TO_RUN ?= 3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-GUESTS := blinky button uart-echo trap
+GUESTS := blinky button uart-echo trap compute
 WASM := $(GUESTS:%=build/wasm/%.wasm)
 ELFS := $(GUESTS:%=build/%.elf)
 GUEST_SRC := $(shell find wasm-app -path '*/target' -prune -o \( -name '*.rs' -o -name 'Cargo.*' -o -name config.toml \) -print) $(wildcard wit/*.wit)

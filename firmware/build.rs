@@ -20,6 +20,7 @@ const GUESTS: &[(&str, &str)] = &[
     ("button", "button-led"),
     ("uart-echo", "uart-echo"),
     ("trap", "blinky"),
+    ("compute", "compute"),
 ];
 
 /// Interface name -> function names, for every import of a world.

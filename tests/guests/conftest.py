@@ -36,6 +36,7 @@ GUESTS = {
     "button": ("guest_button", "button-led"),
     "uart-echo": ("guest_uart_echo", "uart-echo"),
     "trap": ("guest_trap", "blinky"),
+    "compute": ("guest_compute", "compute"),
 }
 
 

@@ -38,7 +38,7 @@ def test_component_matches_its_wit_world(guest_name: str, guest_world: str, engi
 
 
 def test_wit_reading_agrees_with_the_hand_written_world(wit_worlds: dict[str, ComponentShape]) -> None:
-    assert sorted(wit_worlds) == ["blinky", "button-led", "uart-echo"]
+    assert sorted(wit_worlds) == ["blinky", "button-led", "compute", "uart-echo"]
     assert wit_worlds["blinky"] == BLINKY_WORLD
 
 
