@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import harness_cli
+from . import harness_cli, insight_cli
 from .errors import ConfigError, EmulationError
 from .machine import Button, Event, Machine
 
@@ -144,17 +144,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     presses = [Press(spec) for spec in args.press or []]
     if args.seconds <= 0:
         raise UsageError("--seconds must be positive")
-    machine = Machine.from_repl(args.repl or default_repl(), mips=args.mips)
-    machine.load_elf(args.elf)
+    machine = insight_cli.machine_for_run(args, args.repl or default_repl())
+    start_ns = machine.now_ns  # 0, or the snapshot's time with --restore
     for press in presses:
         press.schedule(machine)
     if args.gdb is not None or args.wait_gdb:
         from .gdb_server import cli_run  # the GDB server drives the run (docs/debugging.md)
         return cli_run(args, machine, EventPrinter(sys.stdout), harness_cli.seconds_given())
     bridges = harness_cli.open_bridges(args, machine)  # --uart-pty / --uart-tcp (harness), paced
-    deadline = int(args.seconds * NS_PER_S) if bridges is None else \
-        bridges.deadline_ns(args.seconds, harness_cli.seconds_given())
+    deadline = start_ns + (int(args.seconds * NS_PER_S) if bridges is None else
+                           bridges.deadline_ns(args.seconds, harness_cli.seconds_given()))
     printer = EventPrinter(sys.stdout)
+    printer.seen = len(machine.events)  # a restored log was printed by the run that saved it
+    insight = insight_cli.start(args, machine)  # --trace-wit / --vcd / --plot / --save-snapshot
     pending_input = codecs.decode(args.uart_input, "unicode_escape").encode("latin-1") \
         if args.uart_input else b""
     try:
@@ -180,6 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 fh.writelines(canonical_event(event) + "\n" for event in machine.events)
         if args.fingerprint:
             print(f"fingerprint: {fingerprint(machine.events)}")
+        insight.finish()
     return 0
 
 
@@ -197,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rp2350-emu", description="RP2350 (Cortex-M33) emulator in virtual time")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run an ELF and print UART output and pin changes")
-    run.add_argument("elf", help="firmware ELF (RP2350 Arm image)")
+    run.add_argument("elf", nargs="?", help="firmware ELF (RP2350 Arm image); optional with --restore")
     run.add_argument("--seconds", type=float, default=1.0, help="virtual seconds to run (default 1)")
     run.add_argument("--press", action="append", metavar="PIN@T[:DUR]",
                      help="pull PIN low at T seconds for DUR seconds (default 0.1); repeatable")
@@ -213,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait-gdb", action="store_true",
                      help="stay halted at the reset vector until GDB connects and continues (implies --gdb 3333)")
     harness_cli.add_bridge_options(run)
+    insight_cli.add_run_options(run)
     run.set_defaults(func=cmd_run)
     bench = sub.add_parser("bench", help="emulated MIPS, real-time ratio, bare Unicorn comparison")
     bench.add_argument("elf", nargs="+", help="firmware ELFs")
@@ -221,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--mips", type=float, help="instructions per microsecond")
     bench.set_defaults(func=cmd_bench)
     harness_cli.register(sub)  # monitor, test (the harness's subcommands)
+    insight_cli.register(sub)  # report
     return parser
 
 

@@ -169,6 +169,8 @@ class CortexM33:
         self._sev_sites: set[int] = set()
         self._delay_sites: dict[int, int] = {}  # subs address -> register
         self._unmask_sites: set[int] = set()  # cpsie / msr to a mask register
+        #: address -> callbacks run (between slices) before the instruction there executes
+        self._address_hooks: dict[int, list[Callable[[int], None]]] = {}
         self.reset_state()
 
     def reset_state(self) -> None:
@@ -367,7 +369,7 @@ class CortexM33:
         self.request_exit()
 
     def _exit_set(self) -> set[int]:
-        exits = set(self._sev_sites) | set(self._delay_sites)
+        exits = set(self._sev_sites) | set(self._delay_sites) | set(self._address_hooks)
         if self._fp_gated:
             exits |= self._fp_sites
         if self._watch_unmask:
@@ -381,6 +383,35 @@ class CortexM33:
         self._exits = self._exit_set()
         self.uc.ctl_set_exits(sorted(self._exits))
         self.uc.ctl_flush_tb()
+
+    def add_address_hook(self, address: int, callback: Callable[[int], None]) -> None:
+        """Run `callback(address)` each time execution reaches `address`, before
+        the instruction there runs (tracers: wit_trace.py). An exit like the
+        others, so code elsewhere runs at full speed; only the translation
+        blocks holding the address are dropped. Callbacks may add and remove
+        hooks; one that removes its own hook lets the instruction run without
+        a single-step. Not callable from inside a slice (MMIO callbacks)."""
+        address &= ~1
+        hooks = self._address_hooks.setdefault(address, [])
+        hooks.append(callback)
+        if len(hooks) == 1:
+            self._hook_sites_changed(address)
+
+    def remove_address_hook(self, address: int, callback: Callable[[int], None]) -> None:
+        address &= ~1
+        hooks = self._address_hooks.get(address)
+        if hooks is None or callback not in hooks:
+            return
+        hooks.remove(callback)
+        if not hooks:
+            del self._address_hooks[address]
+            self._hook_sites_changed(address)
+
+    def _hook_sites_changed(self, address: int) -> None:
+        assert not self._in_slice, "address hooks change between slices only"
+        self._exits = self._exit_set()
+        self.uc.ctl_set_exits(sorted(self._exits))
+        self.uc.ctl_remove_cache(address, address + 4)
 
     def _watch_unmasking(self, on: bool) -> None:
         """Stop before cpsie / msr PRIMASK,BASEPRI,FAULTMASK while an interrupt
@@ -524,6 +555,13 @@ class CortexM33:
             raise EmulationError(f"CPU makes no progress at {self.where(pc)} (Unicorn keeps stopping)")
 
     def _on_exit(self, pc: int) -> None:
+        hooks = self._address_hooks.get(pc)
+        if hooks:
+            for callback in list(hooks):
+                callback(pc)
+            if pc in self._address_hooks:
+                self._step_over_hook(pc)  # still hooked: run the instruction once past the exit
+            return  # else the next slice runs it (or stops again for another kind of exit)
         uc = self.uc
         hw = self._halfword(pc) or 0
         if pc in self._delay_sites and hw & 0xF8FF == 0x3801 and self._halfword(pc + 2) == 0xD1FD:
@@ -563,6 +601,18 @@ class CortexM33:
         uc.reg_write(A.UC_ARM_REG_PC, (pc + size) | 1)
         self.cycles += 1
         self.instructions += 1
+
+    def _step_over_hook(self, pc: int) -> None:
+        """One instruction at a hooked address, dropping only its blocks (not
+        the whole translation cache as `_step_over_exit` does)."""
+        uc = self.uc
+        uc.ctl_set_exits(sorted(self._exits - {pc}))
+        uc.ctl_remove_cache(pc, pc + 4)
+        try:
+            self._run_slice(1)
+        finally:
+            uc.ctl_set_exits(sorted(self._exits))
+            uc.ctl_remove_cache(pc, pc + 4)
 
     def _step_over_exit(self, pc: int) -> None:
         uc = self.uc

@@ -72,6 +72,18 @@ class SymbolTable:
 
     get_symbol_address = address
 
+    def items(self) -> list[tuple[str, int]]:
+        """Every (name, address), for searches by pattern (wit_trace.py)."""
+        return list(self._by_name.items())
+
+    def size_of(self, name: str) -> int:
+        """st_size of the symbol called `name` (0 if unsized or unknown)."""
+        address = self._by_name.get(name)
+        for start, size, sym in self._sorted:
+            if sym == name and start == address:
+                return size
+        return 0
+
     def lookup(self, address: int) -> str:
         """Nearest symbol at or below `address`, as "name+0xoff" ("" if none)."""
         i = bisect.bisect_right(self._starts, address) - 1

@@ -82,6 +82,7 @@ class UartPl011(Peripheral):
         self.txd = Signal(f"{name}.txd", level=True)  # idle line is high
         self.rts_n = Signal(f"{name}.rts_n", level=True)
         self._tx_callbacks: list[Callable[[int], None]] = []
+        self._rx_callbacks: list[Callable[[int], None]] = []
         self.rx_dropped = 0  # characters that arrived while the receiver was off
         self._tx_fifo: deque[int] = deque()
         self._rx_fifo: deque[int] = deque()  # 12-bit entries: error bits [11:8] + data
@@ -126,6 +127,11 @@ class UartPl011(Peripheral):
     def on_tx(self, callback: Callable[[int], None]) -> None:
         """Register fn(byte) called when a byte's stop bit has left the wire."""
         self._tx_callbacks.append(callback)
+
+    def on_rx(self, callback: Callable[[int], None]) -> None:
+        """Register fn(byte) called when an injected byte's stop bit has
+        arrived (waveform recording: the RX line's real timing)."""
+        self._rx_callbacks.append(callback)
 
     def inject(self, data: bytes | bytearray | str, baud: int | None = None) -> None:
         """Queue bytes arriving on RX, one character time apart.
@@ -231,7 +237,10 @@ class UartPl011(Peripheral):
         self._rx_event = self.scheduler.schedule_at(end, self._rx_arrive, f"{self.name}.rx")
 
     def _rx_arrive(self) -> None:
-        self._rx_receive(self._rx_line.popleft())
+        byte = self._rx_line.popleft()
+        for callback in self._rx_callbacks:
+            callback(byte)
+        self._rx_receive(byte)
         self._rx_next()
 
     def _rx_receive(self, entry: int) -> None:
