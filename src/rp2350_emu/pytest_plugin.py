@@ -204,6 +204,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--rp2350-elf", default=None, help="firmware for the `machine` fixture (sets $bin)")
     group.addoption("--rp2350-resc", default=None, help=f"monitor script that boots the machine "
                     f"(default: {DEFAULT_RESC} under the rootdir)")
+    group.addoption("--engine", default="builtin", choices=("builtin", "renode"),
+                    help="builtin: rp2350-emu; renode: real Renode through pyrenode3 (the `renode_machine` "
+                    "fixture; tests using only builtin fixtures are skipped)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -238,6 +241,26 @@ def _boot(request: pytest.FixtureRequest) -> HarnessMachine:
         emulation.close()
         pytest.fail(f"could not boot the machine: {exc}", pytrace=False)
     return hm
+
+
+@pytest.fixture
+def renode_machine(request: pytest.FixtureRequest) -> Any:
+    """With --engine renode: a renode_backend.RenodeMachine from platforms/rp2350.repl with the
+    chosen firmware loaded (paused at time zero). Fails saying what to install without Renode."""
+    from .renode_backend import RenodeMachine, RenodeUnavailable
+
+    if request.config.getoption("--engine") != "renode":
+        pytest.skip("real Renode runs only with --engine renode")
+    root = Path(request.config.rootpath)
+    marker = request.node.get_closest_marker("rp2350")
+    elf = (marker.kwargs.get("elf") if marker else None) or request.config.getoption("--rp2350-elf")
+    try:
+        rm = RenodeMachine.from_repl(root / "platforms" / "rp2350.repl")
+    except RenodeUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+    if elf:
+        rm.load_elf(Path(elf) if Path(elf).is_absolute() else root / elf)
+    return rm
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from renode_helpers import REPO
 from renode_shim import ScriptPeripheral, py27_problems
 
 SCRIPTS = sorted((REPO / "renode" / "peripherals").glob("*.py"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from renode_helpers import REPO
 
 from rp2350_emu.errors import ConfigError
 from rp2350_emu.repl import parse_repl_text

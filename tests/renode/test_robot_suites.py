@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from renode_helpers import REPO
 from robot.api import get_model
 from robot.libraries.BuiltIn import BuiltIn
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_driver
+from renode_helpers import run_driver
 from tables import TABLES, parse, run_engine, run_scripts
 
 

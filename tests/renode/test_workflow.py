@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from renode_helpers import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "emulation.yml"
 # antmicro/renode-test-action v5 inputs (action.yml at tag v5.2.0)
