@@ -147,6 +147,30 @@ class Fault(Exception):
         self.target, self.cfsr, self.pc, self.what, self.hfsr = target, cfsr, pc, what, hfsr
 
 
+_SCAN_CACHE: dict[tuple, tuple[set[int], set[int], dict[int, int], set[int]]] = {}
+
+
+def _scan_code(ranges: list[tuple[int, bytes]]) -> tuple[set[int], set[int], dict[int, int], set[int]]:
+    fp: set[int] = set()
+    sev: set[int] = set()
+    delay: dict[int, int] = {}
+    unmask: set[int] = set()
+    for base, data in ranges:
+        n = len(data) // 2
+        hws = struct.unpack(f"<{n}H", data[: 2 * n])
+        for i, hw in enumerate(hws):
+            nxt = hws[i + 1] if i + 1 < n else 0
+            if hw & 0xEC00 == 0xEC00 and (nxt >> 9) & 7 == 5:
+                fp.add(base + 2 * i)  # coprocessor space, CP10/CP11: FPU
+            elif hw == SEV:
+                sev.add(base + 2 * i)
+            elif hw & 0xF8FF == 0x3801 and nxt == 0xD1FD:
+                delay[base + 2 * i] = (hw >> 8) & 7  # subs rN, #1; bne .-2
+            elif hw in CPSIE or _is_mask_msr(hw, nxt):
+                unmask.add(base + 2 * i)
+    return fp, sev, delay, unmask
+
+
 class CortexM33:
     def __init__(self, scheduler: SliceScheduler, hz: int = 150_000_000) -> None:
         if hz <= 0:
@@ -340,27 +364,20 @@ class CortexM33:
         """Find FP instructions, SEV and delay loops in executable segments.
 
         Every halfword position is tried, so data and mid-instruction hits are
-        included; harmless, as exits only act on instruction starts.
+        included; harmless, as exits only act on instruction starts. The scan
+        is a pure function of the code, so its result is kept per image:
+        test suites boot the same firmware many times.
         """
-        fp: set[int] = set()
-        sev: set[int] = set()
-        delay: dict[int, int] = {}
-        unmask: set[int] = set()
-        for base, data in ranges:
-            n = len(data) // 2
-            hws = struct.unpack(f"<{n}H", data[: 2 * n])
-            for i, hw in enumerate(hws):
-                nxt = hws[i + 1] if i + 1 < n else 0
-                if hw & 0xEC00 == 0xEC00 and (nxt >> 9) & 7 == 5:
-                    fp.add(base + 2 * i)  # coprocessor space, CP10/CP11: FPU
-                elif hw == SEV:
-                    sev.add(base + 2 * i)
-                elif hw & 0xF8FF == 0x3801 and nxt == 0xD1FD:
-                    delay[base + 2 * i] = (hw >> 8) & 7  # subs rN, #1; bne .-2
-                elif hw in CPSIE or _is_mask_msr(hw, nxt):
-                    unmask.add(base + 2 * i)
-        self._fp_sites, self._sev_sites, self._delay_sites = fp, sev, delay
-        self._unmask_sites = unmask
+        key = tuple((base, len(data), hash(data)) for base, data in ranges)
+        found = _SCAN_CACHE.get(key)
+        if found is None:
+            found = _scan_code(ranges)
+            if len(_SCAN_CACHE) >= 16:
+                _SCAN_CACHE.clear()
+            _SCAN_CACHE[key] = found
+        fp, sev, delay, unmask = found
+        self._fp_sites, self._sev_sites, self._delay_sites = set(fp), set(sev), dict(delay)
+        self._unmask_sites = set(unmask)
         self._exits_dirty = True
 
     def fp_gate_changed(self) -> None:

@@ -27,7 +27,11 @@ ITEM_LAST = 0xFF
 IMAGE_DEF_WINDOW = 4096
 
 PF_X = 1
-_BIND_RANK = {"STB_WEAK": 0, "STB_LOCAL": 1, "STB_GLOBAL": 2}
+# ELF constants (st_info type / binding, special section indices)
+STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_SECTION, STT_FILE = 0, 1, 2, 3, 4
+STB_LOCAL, STB_GLOBAL, STB_WEAK = 0, 1, 2
+SHN_UNDEF, SHN_ABS = 0, 0xFFF1
+_BIND_RANK = {STB_WEAK: 0, STB_LOCAL: 1, STB_GLOBAL: 2}
 
 
 @dataclass(frozen=True)
@@ -139,27 +143,33 @@ class FirmwareImage:
 
     @staticmethod
     def _symbols(elf: ELFFile) -> SymbolTable:
+        """Names and sized symbols, read straight from the Elf32_Sym array:
+        a Rust image has thousands of symbols, and decoding each through
+        pyelftools costs most of a second per load."""
         names: dict[str, int] = {}
         sized: list[tuple[int, int, int, str]] = []
+        endian = "<" if elf.little_endian else ">"
         for section in elf.iter_sections():
             if not isinstance(section, SymbolTableSection):
                 continue
-            for sym in section.iter_symbols():
-                name = sym.name
-                kind = sym["st_info"]["type"]
-                if not name or name.startswith("$") or kind in ("STT_SECTION", "STT_FILE"):
-                    continue  # "$t"/"$d" are Arm mapping symbols, not names
-                if sym["st_shndx"] == "SHN_UNDEF":
+            strtab = elf.get_section(section["sh_link"]).data()
+            for st_name, value, size, info, _other, shndx in struct.iter_unpack(
+                    endian + "IIIBBH", section.data()):
+                kind = info & 0xF
+                if not st_name or shndx == SHN_UNDEF or kind in (STT_SECTION, STT_FILE):
                     continue
-                value = sym["st_value"]
-                if kind == "STT_FUNC":
+                end = strtab.find(b"\0", st_name)
+                name = strtab[st_name:end].decode("utf-8", "replace")
+                if name.startswith("$"):
+                    continue  # "$t"/"$d" are Arm mapping symbols, not names
+                if kind == STT_FUNC:
                     value &= ~1  # Thumb bit
                 names.setdefault(name, value)
-                if kind in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE") and sym["st_shndx"] != "SHN_ABS":
+                if kind in (STT_FUNC, STT_OBJECT, STT_NOTYPE) and shndx != SHN_ABS:
                     # several names at one address (weak aliases of a default
                     # handler): the strong, typed one sorts last and wins
-                    rank = _BIND_RANK.get(sym["st_info"]["bind"], 0) * 2 + (kind != "STT_NOTYPE")
-                    sized.append((value, rank, sym["st_size"], name))
+                    rank = _BIND_RANK.get(info >> 4, 0) * 2 + (kind != STT_NOTYPE)
+                    sized.append((value, rank, size, name))
         return SymbolTable(names, sized)
 
     # -- boot checks ----------------------------------------------------------
