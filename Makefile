@@ -18,7 +18,7 @@ help:
 	@echo "make firmware           build guests (build/wasm/*.wasm) and firmware (build/*.elf)"
 	@echo "make run GUEST=blinky   boot a guest in the built-in engine for $(SECONDS_TO_RUN) virtual s"
 	@echo "make test               set up, build, and run every test"
-	@echo "make bench              engine speed figures"
+	@echo "make bench              engine speed figures, then the firmware's own (rp2350-emu report)"
 	@echo "make debug GUEST=...    engine with a GDB server + gdb-multiarch attached"
 
 setup:
@@ -47,6 +47,7 @@ test-only:
 
 bench: setup $(ELFS)
 	$(VENV)/bin/rp2350-emu bench $(ELFS:build/trap.elf=)
+	$(VENV)/bin/rp2350-emu report $(ELFS:build/trap.elf=)
 
 debug: setup $(ELFS)
 	scripts/debug.sh $(GUEST)

@@ -144,6 +144,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     presses = [Press(spec) for spec in args.press or []]
     if args.seconds <= 0:
         raise UsageError("--seconds must be positive")
+    if not args.elf and not args.restore:
+        raise UsageError("run: an ELF is needed (or --restore FILE)")
     machine = insight_cli.machine_for_run(args, args.repl or default_repl())
     start_ns = machine.now_ns  # 0, or the snapshot's time with --restore
     for press in presses:

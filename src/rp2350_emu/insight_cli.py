@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
 from .machine import Machine
 
 
@@ -37,8 +36,6 @@ def machine_for_run(args: argparse.Namespace, repl: str | Path) -> Machine:
         machine = snapshot.restore(data, elf=args.elf, repl=args.repl)
         print(f"restored: {snapshot.describe(data)}", file=sys.stderr)
         return machine
-    if not args.elf:
-        raise ConfigError("run: an ELF is needed (or --restore FILE)")
     machine = Machine.from_repl(repl, mips=args.mips)
     machine.load_elf(args.elf)
     return machine

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import time
 import zlib
@@ -218,6 +219,9 @@ def measure_elf(elf: str | Path, repl: str | Path, seconds: float, uart_text: by
     report.call_overhead = CallStats.of(report.overheads)
     if compute:
         report.compute = _compute_figures(calls)
+        if report.compute is not None:
+            printed = re.search(r"pulley crc32 (0x[0-9a-f]{8})", report.uart)  # the firmware prints the guest's result
+            report.compute["pulley_crc"] = int(printed.group(1), 16) if printed else None
     return report
 
 
@@ -317,8 +321,11 @@ def pulley_lines(device: dict[str, Any], host: dict[str, Any] | None, expected: 
     ratio = pulley / native
     lines = [(f"  compute (CRC-32 of {WORK_LEN} B): native M33 {native} insns = {device['native_ns'] / 1e3:.0f} µs; "
               f"in Pulley {pulley} insns = {device['pulley_ns'] / 1e6:.2f} ms -> {ratio:.1f}x slower on the M33")]
-    crc_ok = device["native_crc"] == expected
-    lines.append(f"  checksum 0x{expected:08x} (zlib): native image {'ok' if crc_ok else 'WRONG'}")
+    def verdict(value: int | None) -> str:
+        return "ok" if value == expected else "WRONG" if value is not None else "missing"
+
+    lines.append(f"  checksum 0x{expected:08x} (zlib): native {verdict(device['native_crc'])}, "
+                 f"Pulley {verdict(device.get('pulley_crc'))}")
     if host is not None:
         cl, pu = host["cranelift"], host["pulley64"]
         wasm = cl["wasm_insns"]

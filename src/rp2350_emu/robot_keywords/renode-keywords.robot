@@ -21,6 +21,7 @@ ${RESULTS_DIRECTORY}            ${OUTPUT DIR}
 Setup
     [Documentation]    Suite setup: the keyword library (Renode's are served by its process; ours run in-process).
     Import Library    rp2350_emu.robot_keywords.RenodeKeywords    AS    Renode
+    Import Library    rp2350_emu.robot_keywords.insight.InsightKeywords    AS    Insight
     Set Default Uart Timeout    ${DEFAULT_UART_TIMEOUT}
     IF    ${SAVE_LOGS}    Enable Logging To Cache
     Reset Emulation
@@ -34,10 +35,15 @@ Test Setup
     No Operation
 
 Test Teardown
-    [Documentation]    On failure: UART transcripts and pin history into the log and logs/<Suite>.<Test>.log
-    ...    (the built-in engine is deterministic, so a rerun reproduces the state; no snapshot is saved).
+    [Documentation]    Every test: the pin waveform as a picture in the log. On failure: UART transcripts and
+    ...    pin history into the log and logs/<Suite>.<Test>.log, and the machine state into
+    ...    snapshots/<Suite>.<Test>.fail.json (`rp2350-emu run --restore FILE` continues from it).
     ${failed}=    Evaluate    "${TEST STATUS}" == "FAIL"
+    Log Pin Waveform
     IF    ${failed}    Log Emulation State
+    IF    ${failed} and ${CREATE_SNAPSHOT_ON_FAIL}
+        Save Machine Snapshot    ${RESULTS_DIRECTORY}/snapshots/${SUITE NAME}.${TEST NAME}.fail.json
+    END
     IF    ${failed} and ${SAVE_LOGS}
         Save Cached Log    ${RESULTS_DIRECTORY}/logs/${SUITE NAME}.${TEST NAME}.log
     END

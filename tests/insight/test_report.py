@@ -1,0 +1,64 @@
+"""`rp2350-emu report`: the measured figures, and the claims printed beside them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from insight_helpers import boot
+
+from rp2350_emu.cli import main
+from rp2350_emu.report import PAINT, MemoryPainter, expected_crc, percentile
+
+
+def test_report_prints_claims_beside_measured_figures(firmware: dict[str, Path], tmp_path: Path, capsys) -> None:
+    out = tmp_path / "figures.json"
+    assert main(["report", str(firmware["blinky"]), str(firmware["uart-echo"]), str(firmware["compute"]),
+                 "--seconds", "2.2", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    claims = text[text.index("Seed claims"):]
+    for claim in ("RAM ~300 KiB", "~5 µs per host call", "Pulley 20-50x slower than native"):
+        assert claim in claims
+    figures = {Path(e["elf"]).stem: e for e in json.loads(out.read_text())["elfs"]}
+    blinky, echo, compute = figures["blinky"], figures["uart-echo"], figures["compute"]
+    for r in (blinky, echo, compute):
+        # the guest's 64 KiB linear memory alone is on the heap; the arena is 256 KiB
+        assert 64 * 1024 < r["heap_high_water"] < 256 * 1024
+        assert 1024 < r["stack_high_water"] < 64 * 1024
+        assert r["ram_in_use"] == (r["sizes"]["static_ram"] - r["sizes"]["heap_arena"] + r["heap_high_water"]
+                                   + r["stack_high_water"])
+        assert 0 < r["first_call_ns"] < 500_000_000
+    overhead = blinky["call_overhead"]
+    assert overhead["count"] == 8 and 300 < overhead["median"] < 10_000  # 9 completed calls in 2.2 s
+    assert echo["per_import"]["uart.read-byte"]["count"] == 44  # the default input, one read per byte
+    c = compute["compute"]
+    assert c["native_crc"] == c["pulley_crc"] == expected_crc()
+    assert f"compute: pulley crc32 0x{expected_crc():08x}" in compute["uart"]
+    assert 5 < compute["pulley_ratio"] < 200
+    host = compute["host"]
+    assert host["cranelift"]["crc"] == host["pulley64"]["crc"] == expected_crc()
+    assert host["cranelift"]["wasm_insns"] == host["pulley64"]["wasm_insns"] > 1_000_000
+    measured_ratio = f"{c['pulley_insns'] / c['native_insns']:.1f}x"
+    assert measured_ratio in claims
+
+
+def test_painted_memory_shows_the_highest_write(firmware: dict[str, Path]) -> None:
+    machine = boot(firmware["blinky"])
+    painter = MemoryPainter(machine).arm()
+    machine.run_for(200_000_000)
+    assert painter.painted_below is not None
+    mark = painter.heap_high_water()
+    uc = machine.cpu.uc
+    assert uc.mem_read(painter.heap_base + mark, 16) == bytes([PAINT]) * 16
+    uc.mem_write(painter.heap_base + mark + 100, b"\x00")  # a write above the mark moves it
+    assert painter.heap_high_water() == mark + 101
+    stack = painter.stack_high_water()
+    uc.mem_write(painter.stack_top - stack - 50, b"\x00")
+    assert painter.stack_high_water() == stack + 50
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = list(range(1, 101))
+    assert percentile(values, 99) == 99
+    assert percentile(values, 50) == 50
+    assert percentile([7], 99) == 7
