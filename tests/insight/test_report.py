@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from insight_helpers import boot
 
 from rp2350_emu.cli import main
 from rp2350_emu.report import PAINT, MemoryPainter, expected_crc, percentile
 
 
-def test_report_prints_claims_beside_measured_figures(firmware: dict[str, Path], tmp_path: Path, capsys) -> None:
+def test_report_prints_claims_beside_measured_figures(firmware: dict[str, Path], tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "figures.json"
     assert main(["report", str(firmware["blinky"]), str(firmware["uart-echo"]), str(firmware["compute"]),
                  "--seconds", "2.2", "--json", str(out)]) == 0

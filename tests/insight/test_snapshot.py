@@ -49,7 +49,8 @@ def test_restore_mid_uart_input_keeps_fifos_and_pending_bytes(firmware: dict[str
     assert stream(restored) == stream(machine)
 
 
-def test_run_restore_continues_the_event_stream(firmware: dict[str, Path], tmp_path: Path, capsys) -> None:
+def test_run_restore_continues_the_event_stream(firmware: dict[str, Path], tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
     whole, first, rest = tmp_path / "whole.jsonl", tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
     snap = tmp_path / "at-1.25s.json"
     assert main(["run", str(firmware["blinky"]), "--seconds", "2.75", "--events", str(whole)]) == 0

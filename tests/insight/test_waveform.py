@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from vcd.reader import TokenKind, tokenize
 
 from rp2350_emu.cli import main
@@ -60,7 +61,8 @@ def decode_line(changes: list[tuple[int, object]], bit_ns: float = BIT_NS) -> by
     return bytes(out)
 
 
-def test_vcd_of_blinky_matches_its_events(firmware: dict[str, Path], tmp_path: Path, capsys) -> None:
+def test_vcd_of_blinky_matches_its_events(firmware: dict[str, Path], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     vcd, events = tmp_path / "blinky.vcd", tmp_path / "events.jsonl"
     assert main(["run", str(firmware["blinky"]), "--seconds", "1.7", "--vcd", str(vcd), "--events", str(events)]) == 0
     names, changes = read_vcd(vcd)
@@ -77,7 +79,8 @@ def test_vcd_of_blinky_matches_its_events(firmware: dict[str, Path], tmp_path: P
     assert bytes(int(v) for v in values) == text
 
 
-def test_vcd_has_the_rx_line_at_its_real_timing(firmware: dict[str, Path], tmp_path: Path, capsys) -> None:
+def test_vcd_has_the_rx_line_at_its_real_timing(firmware: dict[str, Path], tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
     vcd = tmp_path / "echo.vcd"
     assert main(["run", str(firmware["uart-echo"]), "--seconds", "0.4", "--uart-input", "abc\\r",
                  "--vcd", str(vcd)]) == 0

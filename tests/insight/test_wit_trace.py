@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
 from insight_helpers import boot, rx_enabled, stream
 
 from rp2350_emu.cli import main
@@ -88,7 +89,8 @@ def test_button_trace_decodes_the_bool_result(firmware: dict[str, Path]) -> None
     assert tracer.calls[first + 1].text() == "gpio.set-high(25)"
 
 
-def test_run_trace_wit_writes_json_lines(firmware: dict[str, Path], tmp_path: Path, capsys) -> None:
+def test_run_trace_wit_writes_json_lines(firmware: dict[str, Path], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "trace.jsonl"
     assert main(["run", str(firmware["blinky"]), "--seconds", "1.2", "--trace-wit", str(out)]) == 0
     calls = read_jsonl(out)
