@@ -24,16 +24,29 @@ help:
 setup:
 	@scripts/setup.sh
 
+# The build scripts replace an output only when its bytes change (so cargo
+# and the tests see true modification times); stamps record that a build ran.
 wasm: $(WASM)
-$(WASM) &: $(GUEST_SRC) scripts/build-wasm.sh
+build/.wasm-stamp: $(GUEST_SRC) scripts/build-wasm.sh
 	@scripts/build-wasm.sh
+	@touch $@
+$(WASM): build/.wasm-stamp
+	@test -f $@ || { rm -f build/.wasm-stamp; echo "$@ missing: run make again"; exit 1; }
 
 firmware: setup $(ELFS)
-$(ELFS) &: $(WASM) $(FW_SRC) scripts/build-firmware.sh
+build/.firmware-stamp: $(WASM) $(FW_SRC) scripts/build-firmware.sh
 	@scripts/build-firmware.sh
+	@touch $@
+$(ELFS): build/.firmware-stamp
+	@test -f $@ || { rm -f build/.firmware-stamp; echo "$@ missing: run make again"; exit 1; }
+
+# Inputs that make each guest show what it does.
+RUN_ARGS_button := --press 15@0.5:0.4 --press 15@1.5:0.1
+RUN_ARGS_uart-echo := --uart-input $$'hello, RP2350\r'
 
 run: setup $(ELFS)
-	$(VENV)/bin/rp2350-emu run build/$(GUEST).elf --seconds $(SECONDS_TO_RUN)
+	@test -f build/$(GUEST).elf || { echo "make run: no guest '$(GUEST)' (one of: $(GUESTS))"; exit 1; }
+	$(VENV)/bin/rp2350-emu run build/$(GUEST).elf --seconds $(SECONDS_TO_RUN) $(RUN_ARGS_$(GUEST))
 
 lint:
 	$(VENV)/bin/ruff check src tests scripts
@@ -43,6 +56,7 @@ test: setup $(ELFS)
 
 test-only:
 	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/rp2350-emu test --console dotted -r results/robot robot/*.robot robot/builtin/*.robot
 	$(VENV)/bin/python -m pytest -q
 
 bench: setup $(ELFS)

@@ -17,8 +17,17 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 have_pkgs() { dpkg-query -W -f='${Status}\n' "$@" 2>/dev/null | grep -c "install ok installed" | grep -qx "$#"; }
 
+# Wasmtime 49 (pinned) needs rustc >= MIN_RUSTC; older rustup toolchains
+# cannot build it even when they have the targets.
+MIN_RUSTC=1.96
+rustup_new_enough() {
+    local v
+    v=$("$(rustup which rustc 2>/dev/null || echo rustc)" --version 2>/dev/null | awk '{print $2}')
+    [ -n "$v" ] && [ "$(printf '%s\n%s\n' "$MIN_RUSTC" "${v%%-*}" | sort -V | head -1)" = "$MIN_RUSTC" ]
+}
+
 need_debian_rust=0
-if command -v rustup >/dev/null 2>&1; then
+if command -v rustup >/dev/null 2>&1 && rustup_new_enough; then
     for t in "${TARGETS[@]}"; do
         if ! rustup target list --installed 2>/dev/null | grep -qx "$t"; then
             rustup target add "$t" >/dev/null 2>&1 || need_debian_rust=1
@@ -36,7 +45,7 @@ if ! have_pkgs "${pkgs[@]}"; then
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
 fi
 if [ "$need_debian_rust" = 1 ]; then
-    echo "setup: rustup cannot add ${TARGETS[*]} here; using Debian's rustc $(/usr/bin/rustc --version | cut -d' ' -f2) with -Zbuild-std"
+    echo "setup: no rustup toolchain >= $MIN_RUSTC with ${TARGETS[*]}; using Debian's rustc $(/usr/bin/rustc --version | cut -d' ' -f2) with -Zbuild-std"
 fi
 
 if [ ! -x .venv/bin/python ]; then
