@@ -270,12 +270,18 @@ class Machine:
         for name, model in self.peripherals.items():
             if hasattr(model, "on_tx") and hasattr(model, "inject"):
                 model.on_tx(lambda byte, name=name: self._on_uart_tx(name, byte))
+                # received bytes are logged when their stop bit arrives, not
+                # when a test queued them: the log shows the line's timing
+                model.on_rx(lambda byte, name=name: self._on_uart_rx(name, byte))
             if hasattr(model, "add_listener") and hasattr(model, "pin"):
                 model.add_listener(self._on_pin)  # the GPIO pin model
 
     def _on_uart_tx(self, uart: str, byte: int) -> None:
         self.events.append(Event(self.now_ns, "uart-tx", {"uart": uart, "byte": byte}))
         self._uart_text.setdefault(uart, bytearray()).append(byte)
+
+    def _on_uart_rx(self, uart: str, byte: int) -> None:
+        self.events.append(Event(self.now_ns, "uart-rx", {"uart": uart, "byte": byte}))
 
     def _on_pin(self, pin: int, level: bool) -> None:
         self.events.append(Event(self.now_ns, "pin", {"pin": pin, "level": int(bool(level))}))
@@ -399,8 +405,5 @@ class Machine:
         """Bytes arriving on a UART's RX line, paced at the line rate."""
         model = self[uart]
         raw = data.encode() if isinstance(data, str) else bytes(data)
-        t = self.now_ns
-        for byte in raw:
-            self.events.append(Event(t, "uart-rx", {"uart": uart, "byte": byte}))
         model.inject(raw)
 

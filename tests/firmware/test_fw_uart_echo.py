@@ -67,3 +67,18 @@ def test_bytes_faster_than_line_rate_overrun_is_flagged(boot) -> None:
     ris = uart.peek(0x3C)
     assert rsr & (1 << 3), f"RSR.OE not set (RSR=0x{rsr:x})"
     assert ris & (1 << 10), f"RIS.OERIS not set (RIS=0x{ris:x})"
+
+
+def test_received_bytes_are_logged_at_their_arrival_times(boot) -> None:
+    m = boot("uart-echo")
+    ready(m)
+    sent_at = m.now_ns
+    m.uart_input("uart0", b"abc")
+    m.run_for(5 * MS)
+    rx = [(e.t_ns, e.data["byte"]) for e in m.events if e.kind == "uart-rx"]
+    assert [b for _, b in rx] == list(b"abc")
+    # one 8N1 character time apart (86.8 µs at 115200 baud), the first one
+    # complete a character time after it was sent
+    times = [t - sent_at for t, _ in rx]
+    for i, t in enumerate(times, start=1):
+        assert abs(t - i * 86_800) < 1_000, times
