@@ -189,11 +189,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import bare_unicorn_mips, bench_firmware, report
+    from .bench import bare_dispatch_mips, bare_unicorn_mips, bench_firmware, report
 
     repl = args.repl or default_repl()
     results = [bench_firmware(elf, repl, args.seconds, args.mips) for elf in args.elf]
-    for line in report(results, bare_unicorn_mips()):
+    for line in report(results, bare_unicorn_mips(), bare_dispatch_mips()):
         print(line)
     return 0
 
