@@ -1,6 +1,9 @@
 # Entry points. `make help` lists them.
 SHELL := /bin/bash
 GUEST ?= blinky
+# release: fat-LTO images (what ships, what the figures use); fast: no LTO
+PROFILE ?= release
+export PROFILE
 SECONDS_TO_RUN ?= 3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,6 +19,7 @@ FW_SRC := $(shell find firmware/src -name '*.rs') firmware/Cargo.toml firmware/C
 help:
 	@echo "make setup              install toolchains, apt packages and .venv (idempotent)"
 	@echo "make firmware           build guests (build/wasm/*.wasm) and firmware (build/*.elf)"
+	@echo "    PROFILE=fast          ... without LTO: ~20 s firmware rebuilds (default PROFILE=release)"
 	@echo "make run GUEST=blinky   boot a guest in the built-in engine for $(SECONDS_TO_RUN) virtual s"
 	@echo "make test               set up, build, and run every test"
 	@echo "make bench              engine speed figures, then the firmware's own (rp2350-emu report)"
@@ -33,12 +37,15 @@ build/.wasm-stamp: $(GUEST_SRC) scripts/build-wasm.sh
 $(WASM): build/.wasm-stamp
 	@test -f $@ || { rm -f build/.wasm-stamp; echo "$@ missing: run make again"; exit 1; }
 
+# The stamp names the profile, so switching PROFILE rebuilds build/*.elf.
+FW_STAMP := build/.firmware-stamp-$(PROFILE)
 firmware: setup $(ELFS)
-build/.firmware-stamp: $(WASM) $(FW_SRC) scripts/build-firmware.sh
+$(FW_STAMP): $(WASM) $(FW_SRC) scripts/build-firmware.sh
 	@scripts/build-firmware.sh
+	@rm -f build/.firmware-stamp-*
 	@touch $@
-$(ELFS): build/.firmware-stamp
-	@test -f $@ || { rm -f build/.firmware-stamp; echo "$@ missing: run make again"; exit 1; }
+$(ELFS): $(FW_STAMP)
+	@test -f $@ || { rm -f $(FW_STAMP); echo "$@ missing: run make again"; exit 1; }
 
 # Inputs that make each guest show what it does.
 RUN_ARGS_button := --press 15@0.5:0.4 --press 15@1.5:0.1

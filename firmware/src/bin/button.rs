@@ -11,34 +11,9 @@ wasmtime::component::bindgen!({
     imports: { default: trappable },
 });
 
-// The host functions are `#[inline(never)]` so each stays a function of its
-// own, whose entry the emulator's WIT-call trace can stop at.
 struct Host;
-
-impl embedded::platform::gpio::Host for Host {
-    #[inline(never)]
-    fn set_high(&mut self, pin: u32) -> wasmtime::Result<()> {
-        common::board::set_output(pin, true)
-    }
-    #[inline(never)]
-    fn set_low(&mut self, pin: u32) -> wasmtime::Result<()> {
-        common::board::set_output(pin, false)
-    }
-}
-
-impl embedded::platform::button::Host for Host {
-    #[inline(never)]
-    fn is_pressed(&mut self, pin: u32) -> wasmtime::Result<bool> {
-        common::board::is_pressed(pin)
-    }
-}
-
-impl embedded::platform::timing::Host for Host {
-    #[inline(never)]
-    fn delay_ms(&mut self, ms: u32) -> wasmtime::Result<()> {
-        common::sleep::delay_ms(ms);
-        Ok(())
-    }
-}
+host_gpio!(Host);
+host_button!(Host);
+host_timing!(Host);
 
 guest_main!(ButtonLed, Host, "button.cwasm");

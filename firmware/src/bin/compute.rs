@@ -18,17 +18,8 @@ wasmtime::component::bindgen!({
     imports: { default: trappable },
 });
 
-// `#[inline(never)]` keeps each host function (and the native workload) a
-// function of its own, whose entry the emulator's call trace can stop at.
 struct Host;
-
-impl embedded::platform::timing::Host for Host {
-    #[inline(never)]
-    fn delay_ms(&mut self, ms: u32) -> wasmtime::Result<()> {
-        common::sleep::delay_ms(ms);
-        Ok(())
-    }
-}
+host_timing!(Host);
 
 /// The workload compiled for the M33: the baseline Pulley is compared with.
 #[inline(never)]

@@ -39,3 +39,67 @@ macro_rules! guest_main {
         }
     };
 }
+
+// Host sides of the WIT interfaces. Each image's `bindgen!` generates its
+// own `embedded::platform::*::Host` traits, so the impls are written by these
+// macros in the image's crate. The functions are `#[inline(never)]` so each
+// stays a function of its own, whose entry the emulator's WIT-call trace can
+// stop at.
+
+#[macro_export]
+macro_rules! host_gpio {
+    ($host:ty) => {
+        impl embedded::platform::gpio::Host for $host {
+            #[inline(never)]
+            fn set_high(&mut self, pin: u32) -> wasmtime::Result<()> {
+                common::board::set_output(pin, true)
+            }
+            #[inline(never)]
+            fn set_low(&mut self, pin: u32) -> wasmtime::Result<()> {
+                common::board::set_output(pin, false)
+            }
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! host_button {
+    ($host:ty) => {
+        impl embedded::platform::button::Host for $host {
+            #[inline(never)]
+            fn is_pressed(&mut self, pin: u32) -> wasmtime::Result<bool> {
+                common::board::is_pressed(pin)
+            }
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! host_timing {
+    ($host:ty) => {
+        impl embedded::platform::timing::Host for $host {
+            #[inline(never)]
+            fn delay_ms(&mut self, ms: u32) -> wasmtime::Result<()> {
+                common::sleep::delay_ms(ms);
+                Ok(())
+            }
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! host_uart {
+    ($host:ty) => {
+        impl embedded::platform::uart::Host for $host {
+            #[inline(never)]
+            fn read_byte(&mut self) -> wasmtime::Result<u8> {
+                Ok(common::sleep::read_byte())
+            }
+            #[inline(never)]
+            fn write_byte(&mut self, byte: u8) -> wasmtime::Result<()> {
+                common::sleep::write_byte(byte);
+                Ok(())
+            }
+        }
+    };
+}

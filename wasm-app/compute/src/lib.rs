@@ -8,11 +8,7 @@
 
 mod work;
 
-#[link(wasm_import_module = "embedded:platform/timing")]
-extern "C" {
-    #[link_name = "delay-ms"]
-    fn delay_ms(ms: u32);
-}
+use embedded_platform::timing::delay_ms;
 
 static mut BUF: [u8; work::LEN] = [0; work::LEN];
 
@@ -24,9 +20,4 @@ pub extern "C" fn run() -> u32 {
         delay_ms(0);
         crc
     }
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
 }

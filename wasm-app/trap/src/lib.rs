@@ -4,31 +4,12 @@
 //! on UART0 instead of hanging the board silently.
 #![no_std]
 
-#[link(wasm_import_module = "embedded:platform/gpio")]
-extern "C" {
-    #[link_name = "set-high"]
-    fn set_high(pin: u32);
-    #[link_name = "set-low"]
-    fn set_low(pin: u32);
-}
-
-#[link(wasm_import_module = "embedded:platform/timing")]
-extern "C" {
-    #[link_name = "delay-ms"]
-    fn delay_ms(ms: u32);
-}
+use embedded_platform::{gpio, timing};
 
 #[no_mangle]
 pub extern "C" fn run() {
-    unsafe {
-        set_high(25);
-        delay_ms(100);
-        set_low(25);
-    }
-    core::arch::wasm32::unreachable()
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
+    gpio::set_high(25);
+    timing::delay_ms(100);
+    gpio::set_low(25);
     core::arch::wasm32::unreachable()
 }
