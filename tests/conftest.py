@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-GUESTS = ("blinky", "button", "uart-echo", "trap")
+GUESTS = ("blinky", "button", "uart-echo", "trap", "compute")
 
 
 @pytest.fixture(scope="session")
