@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,3 +27,20 @@ def firmware() -> dict[str, Path]:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         pytest.fail(f"`make firmware` failed (exit {proc.returncode}):\n{tail}", pytrace=False)
     return {g: REPO / "build" / f"{g}.elf" for g in GUESTS}
+
+
+@pytest.fixture(scope="session")
+def elf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small test images of tests/elf, built once per session with
+    arm-none-eabi-gcc (a missing toolchain fails: these tests must not pass
+    by doing nothing)."""
+    missing = [tool for tool in ("make", "arm-none-eabi-gcc") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} not found: the tests build their ELFs "
+                    "(apt install make gcc-arm-none-eabi; `make setup` does)")
+    out = tmp_path_factory.mktemp("elf")
+    result = subprocess.run(["make", "-s", "-C", str(REPO / "tests" / "elf"), f"OUT={out}"],
+                            capture_output=True, text=True, check=False, timeout=300)
+    if result.returncode:
+        pytest.fail(f"building the test ELFs failed:\n{result.stdout}{result.stderr}")
+    return out

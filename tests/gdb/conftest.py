@@ -10,30 +10,17 @@ server fails a test, it never hangs the suite.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gdbtools import REPO, Engine
-
-ELF_SOURCES = REPO / "tests" / "elf"
+from gdbtools import Engine
 
 
 @pytest.fixture(scope="session")
-def gdb_elf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/elf/gdb_target.c built with the engine tests' Makefile."""
-    missing = [tool for tool in ("make", "arm-none-eabi-gcc") if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(f"{', '.join(missing)} not found: the GDB tests build their ELF "
-                    "(apt install make gcc-arm-none-eabi)")
-    out = tmp_path_factory.mktemp("gdb_elf")
-    elf = out / "gdb_target.elf"
-    result = subprocess.run(["make", "-s", "-C", str(ELF_SOURCES), f"OUT={out}", str(elf)],
-                            capture_output=True, text=True, check=False, timeout=120)
-    if result.returncode:
-        pytest.fail(f"building {elf.name} failed:\n{result.stdout}{result.stderr}")
-    return elf
+def gdb_elf(elf_dir: Path) -> Path:
+    """tests/elf/gdb_target.c, built with the other test images."""
+    return elf_dir / "gdb_target.elf"
 
 
 @pytest.fixture(scope="session")
