@@ -1,7 +1,7 @@
 # PADS_BANK0 (0x40038000) of the RP2350: pad control for GPIO0-47.
 #
 # Run by Renode's PythonPeripheral (IronPython 2.7) through the C# wrapper
-# Python.RP2350_PadsBank0 (renode/models/RP2350_Scripted.cs); the built-in
+# Python.RP2350_PadsBank0 (renode/models/Python/RP2350_PadsBank0.cs); the built-in
 # engine's twin is src/rp2350_emu/peripherals/pads_bank0.py. Keep this file to
 # the Python 2.7 subset that CPython 3 also runs (tests/renode runs it there).
 #

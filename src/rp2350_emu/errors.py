@@ -28,3 +28,9 @@ class UnmodeledAccess(EmulationError):
 
 class ConfigError(Exception):
     """Bad user input: a file that is missing, malformed or of the wrong kind."""
+
+
+class HarnessError(Exception):
+    """A user-facing failure of a monitor command or keyword (message only, no traceback)."""
+
+    ROBOT_SUPPRESS_NAME = True  # Robot shows just the message

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from engine_helpers import PLATFORM
 
-from rp2350_emu.machine import Machine
+from rp2350_emu.platform.machine import Machine
 
 
 @pytest.fixture

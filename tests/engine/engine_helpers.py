@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rp2350_emu.machine import Machine
+from rp2350_emu.platform.machine import Machine
 
 REPO = Path(__file__).resolve().parents[2]
 ELF_SOURCES = REPO / "tests" / "elf"
-PLATFORM = REPO / "platforms" / "rp2350.repl"
+#: the board every engine test boots (SoC + LED + button)
+PLATFORM = REPO / "platforms" / "boards" / "pico2.repl"
+#: the chip alone, for tests that edit its text
+SOC = REPO / "platforms" / "cpus" / "rp2350.repl"
 NS_PER_MS = 1_000_000
 
 def word(machine: Machine, symbol: str, index: int = 0) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from unicorn.arm_const import UC_ARM_REG_R0
 
-from rp2350_emu import bench
+from rp2350_emu.insight import bench
 
 SOURCE = Path(bench.__file__).parent / "kernels" / "dispatch.c"
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from rp2350_emu.cli import main
+from rp2350_emu.cli.main import main
 
 TIME = r"\[\s*\d+\.\d{9}\]"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from engine_helpers import PLATFORM
 
-from rp2350_emu.elf import FirmwareImage
 from rp2350_emu.errors import ConfigError
-from rp2350_emu.machine import Machine
+from rp2350_emu.platform.elf import FirmwareImage
+from rp2350_emu.platform.machine import Machine
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine_helpers import NS_PER_MS, run_to_done
 
-from rp2350_emu.cli import fingerprint
+from rp2350_emu.platform.events import fingerprint
 
 
 def run_uart_session(machine) -> None:

@@ -7,7 +7,7 @@ import pytest
 from engine_helpers import PLATFORM
 
 from rp2350_emu.errors import UnmodeledAccess
-from rp2350_emu.machine import Machine
+from rp2350_emu.platform.machine import Machine
 
 
 @pytest.fixture

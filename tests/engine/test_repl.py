@@ -5,11 +5,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from engine_helpers import PLATFORM
+from engine_helpers import PLATFORM, REPO, SOC
 
 from rp2350_emu.errors import ConfigError
-from rp2350_emu.machine import Machine
-from rp2350_emu.repl import IrqTarget, Range, Ref, parse_repl
+from rp2350_emu.platform.machine import Machine
+from rp2350_emu.platform.repl.ast import IrqTarget, Range, Ref
+from rp2350_emu.platform.repl.parser import parse_repl
 
 
 def write(tmp_path, text: str, name: str = "board.repl"):
@@ -94,7 +95,7 @@ def test_missing_using_target(tmp_path):
 
 
 def test_unknown_model_type_is_a_config_error(tmp_path):
-    text = PLATFORM.read_text().replace("Timers.RP2350_Timer", "Timers.NoSuchTimer", 1)
+    text = SOC.read_text().replace("Timers.RP2350_Timer", "Timers.NoSuchTimer", 1)
     path = tmp_path / "rp2350.repl"
     path.write_text(text)
     with pytest.raises(ConfigError, match=r"no model for timer0 \(Timers.NoSuchTimer, model key 'no_such_timer'\)"):
@@ -103,7 +104,7 @@ def test_unknown_model_type_is_a_config_error(tmp_path):
 
 def test_platform_file_is_the_memory_map(tmp_path):
     # move UART0 in the .repl and the engine follows: nothing is hard-coded
-    text = PLATFORM.read_text().replace("<0x40070000, +0x4000>", "<0x40100000, +0x4000>")
+    text = SOC.read_text().replace("<0x40070000, +0x4000>", "<0x40100000, +0x4000>")
     path = tmp_path / "moved.repl"
     path.write_text(text)
     machine = Machine.from_repl(path)
@@ -119,6 +120,27 @@ def test_platform_names(tmp_path):
         assert machine[name] is not None, name
     assert machine.cpu.hz == 150_000_000
     assert machine.led.pin == 25 and machine.button.pin == 15 and machine.button.invert
+
+
+def test_board_is_the_soc_plus_led_and_button():
+    soc, board = Machine.from_repl(SOC), Machine.from_repl(PLATFORM)
+    assert soc.pin_devices == {}
+    assert {n: (d.kind, d.controller, d.pin, d.invert) for n, d in board.pin_devices.items()} == \
+        {"led": ("LED", "gpio", 25, False), "button": ("Button", "gpio", 15, True)}
+    assert soc.peripheral_names() == [n for n in board.peripheral_names() if n not in ("led", "button")]
+
+
+def test_the_old_platform_path_still_names_the_board():
+    old = REPO / "platforms" / "rp2350.repl"
+    assert Machine.from_repl(old).platform.entries.keys() == Machine.from_repl(PLATFORM).platform.entries.keys()
+
+
+def test_using_paths_are_shown_normalised(tmp_path):
+    (tmp_path / "boards").mkdir()
+    board = tmp_path / "boards" / "b.repl"
+    board.write_text('using "../cpus/missing.repl"\n')
+    with pytest.raises(ConfigError, match=rf"looked in {tmp_path}/cpus/missing.repl\)"):
+        parse_repl(board)
 
 
 def test_minimal_platform_runs_the_core_alone(tmp_path, elf_dir):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fw_helpers import REPL
 
-from rp2350_emu.machine import Machine
+from rp2350_emu.platform.machine import Machine
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rp2350_emu.machine import Machine
+from rp2350_emu.platform.machine import Machine
 
 REPO = Path(__file__).resolve().parents[2]
-REPL = REPO / "platforms" / "rp2350.repl"
+REPL = REPO / "platforms" / "boards" / "pico2.repl"
 MS = 1_000_000
 S = 1_000_000_000
 

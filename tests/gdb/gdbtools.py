@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from rp2350_emu import gdb_rsp as rsp
+from rp2350_emu.gdb import rsp
 
 REPO = Path(__file__).resolve().parents[2]
 GDB_TIMEOUT_S = 60

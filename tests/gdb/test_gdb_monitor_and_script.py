@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gdbtools import REPO, RspClient
 
-from rp2350_emu.emulation import Emulation
+from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor
 
 
@@ -27,7 +27,7 @@ def test_start_gdb_server_from_the_monitor(gdb_elf: Path) -> None:
     monitor = Monitor(emulation)
     port = _free_port()
     try:
-        monitor.execute(f"mach create\nmachine LoadPlatformDescription @{REPO / 'platforms' / 'rp2350.repl'}\n"
+        monitor.execute(f"mach create\nmachine LoadPlatformDescription @{REPO / 'platforms' / 'boards' / 'pico2.repl'}\n"
                         f"sysbus LoadELF @{gdb_elf}\nmachine StartGdbServer {port}")
         handle = emulation.machine()
         engine = handle.engine

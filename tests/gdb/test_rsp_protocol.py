@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from gdbtools import REPO, RspClient
 
-from rp2350_emu import gdb_rsp as rsp
+from rp2350_emu.cli.gdb import machine_monitor
 from rp2350_emu.errors import ConfigError
-from rp2350_emu.gdb_machine import MachineTarget
-from rp2350_emu.gdb_server import GdbServer, machine_monitor
-from rp2350_emu.machine import Machine
+from rp2350_emu.gdb import rsp
+from rp2350_emu.gdb.engine_target import EngineTarget
+from rp2350_emu.gdb.server import GdbServer
+from rp2350_emu.platform.machine import Machine
 
-PLATFORM = REPO / "platforms" / "rp2350.repl"
+PLATFORM = REPO / "platforms" / "boards" / "pico2.repl"
 SPINLOCK0, SPINLOCK_ST = 0xD0000100, 0xD000005C
 
 
@@ -25,7 +26,7 @@ class Served:
     def __init__(self, elf: Path, monitor: bool = True) -> None:
         self.machine = Machine.from_repl(PLATFORM)
         self.machine.load_elf(elf)
-        self.target = MachineTarget(self.machine, machine_monitor(self.machine) if monitor else None)
+        self.target = EngineTarget(self.machine, machine_monitor(self.machine) if monitor else None)
         self.server = GdbServer(self.target, 0, log=lambda _text: None)
         self.server.start(wait_for_client=True)
         self.clients: list[RspClient] = []
@@ -263,13 +264,13 @@ def test_non_loopback_addresses_are_refused(gdb_elf: Path, host: str) -> None:
     machine = Machine.from_repl(PLATFORM)
     machine.load_elf(gdb_elf)
     with pytest.raises(ConfigError, match="loopback"):
-        GdbServer(MachineTarget(machine), 0, host)
+        GdbServer(EngineTarget(machine), 0, host)
 
 
 def test_loopback_aliases_are_accepted(gdb_elf: Path) -> None:
     machine = Machine.from_repl(PLATFORM)
     machine.load_elf(gdb_elf)
     for host in ("localhost", "127.0.0.2"):
-        server = GdbServer(MachineTarget(machine), 0, host, log=lambda _t: None)
+        server = GdbServer(EngineTarget(machine), 0, host, log=lambda _t: None)
         assert server.port > 0
         server.close()

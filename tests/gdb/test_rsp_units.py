@@ -10,8 +10,10 @@ from collections.abc import Iterator
 import pytest
 from gdbtools import RspClient
 
-from rp2350_emu import gdb_rsp as rsp
-from rp2350_emu.debug_target import (
+from rp2350_emu.gdb import rsp
+from rp2350_emu.gdb.server import GdbServer
+from rp2350_emu.gdb.session import Detach, Kill, Resume, RspSession
+from rp2350_emu.gdb.target import (
     SIGINT,
     SIGSEGV,
     SIGTRAP,
@@ -22,8 +24,7 @@ from rp2350_emu.debug_target import (
     TargetMemoryError,
     WatchKind,
 )
-from rp2350_emu.gdb_server import GdbServer
-from rp2350_emu.gdb_target_xml import REGISTERS, memory_map_xml, target_xml, xfer_chunk
+from rp2350_emu.gdb.target_xml import REGISTERS, memory_map_xml, target_xml, xfer_chunk
 
 # -- framing ---------------------------------------------------------------------------------------
 
@@ -177,6 +178,9 @@ class FakeTarget:
     def monitor(self, command: str) -> str:
         raise MonitorUnavailable("monitor not available: fake target")
 
+    def close(self) -> None:
+        self.clear_debug_state()
+
 
 @pytest.fixture
 def fake() -> Iterator[tuple[FakeTarget, RspClient]]:
@@ -229,3 +233,27 @@ def test_detach_resumes_the_target(fake: tuple[FakeTarget, RspClient]) -> None:
     while target.regs["pc"] < 0x100 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert target.regs["pc"] == 0x100  # it ran on without a client, up to its fault
+
+
+def test_the_session_answers_packets_without_a_socket() -> None:
+    target = FakeTarget()
+    session = RspSession(target)
+    assert session.reply(b"P2=78563412") == "OK" and target.regs["r2"] == 0x12345678
+    assert session.reply(b"p2") == "78563412"
+    assert session.reply(b"Z0,100,2") == "OK" and 0x100 in target.breaks
+    with pytest.raises(Resume) as resumed:
+        session.reply(b"c")
+    assert resumed.value.immediate is None and session.running
+    with pytest.raises(Detach):
+        session.reply(b"D")
+    with pytest.raises(Kill) as killed:
+        session.reply(b"vKill;1")
+    assert killed.value.reply == "OK"
+
+
+def test_the_session_reports_swbreak_only_to_a_client_that_asked() -> None:
+    session = RspSession(FakeTarget())
+    stop = StopEvent(StopReason.SW_BREAK, SIGTRAP)
+    assert "swbreak" not in session.stop_reply(stop)
+    session.reply(b"qSupported:swbreak+;hwbreak+")
+    assert session.stop_reply(stop).startswith("T05swbreak:;")

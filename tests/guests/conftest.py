@@ -23,7 +23,7 @@ import pytest
 import wasmtime
 from wasmtime import component as wc
 
-from rp2350_emu.guesthost import ENGINE_KINDS, ComponentShape, ItemShape, load_component, make_engine
+from rp2350_emu.guests.host import ENGINE_KINDS, ComponentShape, ItemShape, load_component, make_engine
 
 REPO = Path(__file__).resolve().parents[2]
 WASM_DIR = REPO / "build" / "wasm"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from rp2350_emu.guesthost import GuestLinkError, GuestLoadError, RecordingHost, load_component
+from rp2350_emu.guests.host import GuestLinkError, GuestLoadError, RecordingHost, load_component
 
 
 def test_core_module_is_refused(engine: wasmtime.Engine, data_wasm: Callable[[str], Path]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import wasmtime
 from wasmtime import component as wc
 
-from rp2350_emu.guesthost import HOST_INTERFACES, PACKAGE, ComponentShape, describe_component
+from rp2350_emu.guests.host import HOST_INTERFACES, PACKAGE, ComponentShape, describe_component
 
 # World blinky of wit/platform.wit, written out by hand: the anchor that keeps
 # the WIT reading in conftest honest.

@@ -9,7 +9,7 @@ import pytest
 import wasmtime
 from wasmtime import component as wc
 
-from rp2350_emu.guesthost import ButtonScriptExhausted, Call, CallLimitReached, GuestTrap, RecordingHost
+from rp2350_emu.guests.host import ButtonScriptExhausted, Call, CallLimitReached, GuestTrap, RecordingHost
 
 LED = 25
 BUTTON = 15

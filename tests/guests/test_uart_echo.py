@@ -9,7 +9,7 @@ import pytest
 import wasmtime
 from wasmtime import component as wc
 
-from rp2350_emu.guesthost import RecordingHost, UartInputExhausted
+from rp2350_emu.guests.host import RecordingHost, UartInputExhausted
 
 CR, LF, BS, DEL = 0x0D, 0x0A, 0x08, 0x7F
 

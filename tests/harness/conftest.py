@@ -1,5 +1,5 @@
 """Fixtures for the harness tests: a Renode keyword library, monitor and Robot
-runner over the fake machine (tests/harness/fake_machine.py). Helpers shared
+runner over the fake machine (tests/harness/fake_engine.py). Helpers shared
 by the test modules live in harness_helpers.py."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from harness_helpers import DATA, FAKE_FACTORY, HERE, RobotOutcome
 
-from rp2350_emu.emulation import FACTORY_ENV, Emulation
+from rp2350_emu.backends.builtin import FACTORY_ENV
+from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor
-from rp2350_emu.robot_keywords import RenodeKeywords
+from rp2350_emu.robotlib.library import RenodeKeywords
 
 
 @pytest.fixture
@@ -24,9 +25,9 @@ def fake_factory(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def emulation(fake_factory: None) -> Any:
-    from fake_machine import FakeMachine
+    from fake_engine import FakeEngine
 
-    emu = Emulation(FakeMachine.from_repl)
+    emu = Emulation(FakeEngine.from_repl)
     yield emu
     emu.close()
 
@@ -46,7 +47,7 @@ def lib(fake_factory: None) -> Any:
 @pytest.fixture
 def run_robot(fake_factory: None, tmp_path: Path) -> Any:
     """Write suites (name -> text) and run them with `rp2350-emu test`'s engine."""
-    from rp2350_emu.renode_test import run_tests
+    from rp2350_emu.robotlib.runner import run_tests
 
     def run(suites: dict[str, str], **options: Any) -> RobotOutcome:
         files = []

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rp2350_emu.robot_keywords import RenodeKeywords
+from rp2350_emu.robotlib.library import RenodeKeywords
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
-FAKE_FACTORY = "fake_machine:FakeMachine.from_repl"
+FAKE_FACTORY = "fake_engine:FakeEngine.from_repl"
 
 
 def kw(library: RenodeKeywords, name: str, *args: Any) -> Any:
@@ -19,7 +19,7 @@ def kw(library: RenodeKeywords, name: str, *args: Any) -> Any:
 
 
 def boot(library: RenodeKeywords, firmware: str = "blinky") -> None:
-    kw(library, "Execute Command", f"$bin=@{DATA}/fw/{firmware}.elf")
+    kw(library, "Execute Command", f"$bin=@{DATA}/fake-firmware/{firmware}.fake")
     kw(library, "Execute Command", f"include @{DATA}/board.resc")
 
 

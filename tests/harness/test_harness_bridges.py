@@ -11,7 +11,7 @@ import pytest
 import serial
 from harness_helpers import DATA
 
-from rp2350_emu.emulation import Emulation
+from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor, MonitorError
 
 
@@ -34,7 +34,7 @@ def running(emulation: Emulation) -> Iterator[None]:
 
 
 def echo_machine(monitor: Monitor) -> None:
-    monitor.execute(f"$bin=@{DATA}/fw/uart-echo.elf")
+    monitor.execute(f"$bin=@{DATA}/fake-firmware/uart-echo.fake")
     monitor.execute(f"include @{DATA}/board.resc")
     monitor.execute('emulation RunFor "0.01"')
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import serial
 
-from rp2350_emu.emulation import Emulation
+from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from harness_helpers import DATA, boot, kw
 
-from rp2350_emu.emulation import HarnessError
-from rp2350_emu.robot_keywords.args import ArgumentMismatch
+from rp2350_emu.errors import HarnessError
+from rp2350_emu.robotlib.args import ArgumentMismatch
 
 BYTE_NS = 86_805
 
@@ -381,7 +381,7 @@ def test_execute_command_returns_raw_output_and_fails_on_error(lib) -> None:
 
 def test_execute_script_sets_origin(lib, tmp_path) -> None:
     script = tmp_path / "s.resc"
-    script.write_text(f"$bin=@{DATA}/fw/uart-echo.elf\ninclude @{DATA}/board.resc\n")
+    script.write_text(f"$bin=@{DATA}/fake-firmware/uart-echo.fake\ninclude @{DATA}/board.resc\n")
     kw(lib, "Execute Script", str(script))
     assert lib.emulation.current.engine.firmware == "uart-echo"
 
@@ -430,7 +430,7 @@ def test_several_machines_share_time_and_stop_together(lib) -> None:
     for name, firmware in (("first", "chatty"), ("second", "blinky")):
         kw(lib, "Execute Command", f'mach create "{name}"')
         kw(lib, "Execute Command", f"machine LoadPlatformDescription @{DATA}/board.repl")
-        kw(lib, "Execute Command", f"sysbus LoadELF @{DATA}/fw/{firmware}.elf")
+        kw(lib, "Execute Command", f"sysbus LoadELF @{DATA}/fake-firmware/{firmware}.fake")
     with pytest.raises(HarnessError, match="No machine name provided"):
         kw(lib, "Create Terminal Tester", "sysbus.uart0")
     second = kw(lib, "Create Terminal Tester", "sysbus.uart0", "machine=second")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from harness_helpers import DATA
 
-from rp2350_emu.monitor import Monitor, MonitorError, set_gdb_server_factory
+from rp2350_emu.monitor import Monitor, MonitorError
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_variables_defaults_and_origin(monitor: Monitor, tmp_path: Path) -> None
 
 
 def test_bin_override_selects_firmware(monitor: Monitor) -> None:
-    monitor.execute(f"$bin=@{DATA}/fw/uart-echo.elf")
+    monitor.execute(f"$bin=@{DATA}/fake-firmware/uart-echo.fake")
     monitor.execute(f"include @{DATA}/board.resc")
     assert monitor.emulation.current.engine.firmware == "uart-echo"
 
@@ -83,7 +83,7 @@ def test_bin_override_selects_firmware(monitor: Monitor) -> None:
 def test_macro_and_run_macro(monitor: Monitor) -> None:
     monitor.execute("mach create")
     monitor.execute(f"machine LoadPlatformDescription @{DATA}/board.repl")
-    monitor.execute(f"$bin=@{DATA}/fw/trap.elf")
+    monitor.execute(f"$bin=@{DATA}/fake-firmware/trap.fake")
     monitor.execute('macro boot\n"""\n    sysbus LoadELF $bin\n    cpu VectorTableOffset 0x10000000\n"""')
     monitor.execute("runMacro $boot")
     assert monitor.emulation.current.engine.firmware == "trap"
@@ -152,28 +152,23 @@ def test_wrong_arity_shows_usage(booted: Monitor) -> None:
         booted.execute("sysbus WriteDoubleWord 0x20000000")
 
 
-def test_gdb_server_hook(booted: Monitor, monkeypatch: pytest.MonkeyPatch) -> None:
-    import rp2350_emu.monitor as monitor_module
-
-    with monkeypatch.context() as patch:
-        patch.setattr(monitor_module, "_find_gdb_factory", lambda: None)
-        with pytest.raises(MonitorError, match="GDB server is not available yet"):
-            booted.execute("machine StartGdbServer 3333")
+def test_start_gdb_server_uses_the_injected_factory(booted: Monitor) -> None:
     started = []
 
     class Server:
         def close(self) -> None:
             started.append("closed")
 
-    previous = monitor_module._gdb_factory
-    set_gdb_server_factory(lambda handle, port, autostart: started.append((handle.name, port, autostart)) or Server())
-    try:
-        booted.execute("machine StartGdbServer 3333 false")
-        assert started == [("machine-0", 3333, False)]
+    booted.gdb_server_factory = lambda emulation, handle, port, autostart, monitor: \
+        started.append((handle.name, port, autostart, monitor("mach").strip())) or Server()
+    booted.execute("machine StartGdbServer 3333 false")
+    assert started == [("machine-0", 3333, False, "* 0: machine-0")]
+    with pytest.raises(MonitorError, match="already running"):
+        booted.execute("machine StartGdbServer 3334")
+    booted.execute("machine StopGdbServer")
+    assert started[-1] == "closed"
+    with pytest.raises(MonitorError, match="no GDB server is running"):
         booted.execute("machine StopGdbServer")
-        assert started[-1] == "closed"
-    finally:
-        set_gdb_server_factory(previous)
 
 
 def test_help_lists_commands_and_usage(monitor: Monitor) -> None:

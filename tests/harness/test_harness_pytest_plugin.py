@@ -10,7 +10,7 @@ pytest_plugins = ["pytester"]
 TESTS = f"""
 import pytest
 
-pytestmark = pytest.mark.rp2350(elf="{DATA}/fw/blinky.elf", resc="{DATA}/board.resc")
+pytestmark = pytest.mark.rp2350(elf="{DATA}/fake-firmware/blinky.fake", resc="{DATA}/board.resc")
 
 
 def test_boot_line_and_blinking(machine, uart, led):
@@ -21,7 +21,7 @@ def test_boot_line_and_blinking(machine, uart, led):
     assert machine.execute("sysbus.gpio.led State") in ("True\\r\\n", "False\\r\\n")
 
 
-@pytest.mark.rp2350(elf="{DATA}/fw/button.elf")
+@pytest.mark.rp2350(elf="{DATA}/fake-firmware/button.fake")
 def test_button(machine, button, led):
     machine.run_for(0.05)
     assert not led.state
@@ -31,7 +31,7 @@ def test_button(machine, button, led):
     led.assert_state(False, timeout=0.02)
 
 
-@pytest.mark.rp2350(elf="{DATA}/fw/uart-echo.elf")
+@pytest.mark.rp2350(elf="{DATA}/fake-firmware/uart-echo.fake")
 def test_echo(machine, uart):
     machine.run_for(0.01)
     uart.write_line("hello")
@@ -42,7 +42,7 @@ def test_failure_shows_uart_and_pins(machine, uart):
     uart.wait_for_line("never printed", timeout=0.7)
 
 
-@pytest.mark.rp2350(elf="{DATA}/fw/missing.elf")
+@pytest.mark.rp2350(elf="{DATA}/fake-firmware/missing.fake")
 def test_missing_firmware(machine):
     pass
 """
@@ -56,4 +56,4 @@ def test_plugin_fixtures_and_failure_report(pytester: pytest.Pytester, fake_fact
     assert "rp2350-emu: UART output and pin history" in text
     assert "timed out after 0.700000 s of virtual time" in text
     assert "GPIO25 On" in text and "GPIO25 high" in text
-    assert "missing.elf is missing: build it with `make firmware`" in text
+    assert "missing.fake is missing: build it with `make firmware`" in text

@@ -10,12 +10,12 @@ from harness_helpers import DATA, RobotOutcome
 
 MODERN = """\
 *** Variables ***
-${FW}      @DATA@/fw
+${FW}      @DATA@/fake-firmware
 
 *** Keywords ***
 Boot
     [Arguments]    ${firmware}
-    Execute Command    $bin=@${FW}/${firmware}.elf
+    Execute Command    $bin=@${FW}/${firmware}.fake
     Execute Command    include @@DATA@/board.resc
 
 *** Test Cases ***
@@ -48,7 +48,7 @@ Resource          ${RENODEKEYWORDS}
 
 *** Test Cases ***
 Legacy Style Works
-    Execute Command    $bin=@@DATA@/fw/uart-echo.elf
+    Execute Command    $bin=@@DATA@/fake-firmware/uart-echo.fake
     Execute Command    include @@DATA@/board.resc
     Execute Command    emulation RunFor "0.01"
     Create Terminal Tester    sysbus.uart0
@@ -67,7 +67,7 @@ Custom Suite Setup
 
 *** Test Cases ***
 Button Follows
-    Execute Command    $bin=@@DATA@/fw/button.elf
+    Execute Command    $bin=@@DATA@/fake-firmware/button.fake
     Execute Command    include @${BOARD}
     Create LED Tester    sysbus.gpio.led    defaultTimeout=0.1
     Assert LED State    false
@@ -150,7 +150,7 @@ def test_test_timeout_is_wall_time(run_robot) -> None:
 
 
 def test_missing_file_is_reported_and_others_still_run(run_robot, tmp_path) -> None:
-    from rp2350_emu.renode_test import run_tests
+    from rp2350_emu.robotlib.runner import run_tests
 
     good = tmp_path / "good.robot"
     good.write_text(MODERN.replace("@DATA@", str(DATA)))
@@ -168,7 +168,7 @@ def test_command_line_entry(fake_factory, tmp_path) -> None:
     suite = tmp_path / "cli.robot"
     suite.write_text(MODERN.replace("@DATA@", str(DATA)))
     env = {**os.environ, "PYTHONPATH": str(DATA.parent)}
-    proc = subprocess.run([sys.executable, "-m", "rp2350_emu.renode_test", "-r", str(tmp_path / "out"),
+    proc = subprocess.run([sys.executable, "-m", "rp2350_emu.robotlib.runner", "-r", str(tmp_path / "out"),
                            "--fixture", "Blinky", str(suite)], capture_output=True, text=True, timeout=120, env=env,
                           check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -179,7 +179,7 @@ def test_renode_idioms_suite(fake_factory, tmp_path) -> None:
     """A suite in the style of Renode's own tests, not written against this harness's suites."""
     import io
 
-    from rp2350_emu.renode_test import run_tests
+    from rp2350_emu.robotlib.runner import run_tests
 
     out = io.StringIO()
     status = run_tests([str(DATA / "suites" / "renode_idioms.robot")], tmp_path, console="dotted", stdout=out)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rp2350_emu.resc import ScriptSyntaxError, split_statements, tokenize
-from rp2350_emu.vtime import parse_interval, seconds_to_ns
+from rp2350_emu.monitor.script import ScriptSyntaxError, split_statements, tokenize
+from rp2350_emu.time.units import parse_interval, seconds_to_ns
 
 
 @pytest.mark.parametrize(("text", "ns"), [

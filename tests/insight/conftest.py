@@ -11,4 +11,4 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def repl() -> Path:
-    return ROOT / "platforms" / "rp2350.repl"
+    return ROOT / "platforms" / "boards" / "pico2.repl"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rp2350_emu.machine import Machine
+from rp2350_emu.platform.machine import Machine
 
 ROOT = Path(__file__).resolve().parents[2]
-REPL = ROOT / "platforms" / "rp2350.repl"
+REPL = ROOT / "platforms" / "boards" / "pico2.repl"
 
 
 def boot(elf: Path) -> Machine:

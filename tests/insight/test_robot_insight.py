@@ -11,8 +11,8 @@ from pathlib import Path
 
 from insight_helpers import ROOT, boot, stream
 
-from rp2350_emu import snapshot
-from rp2350_emu.renode_test import run_tests
+from rp2350_emu.platform import snapshot
+from rp2350_emu.robotlib.runner import run_tests
 
 PNG = re.compile(r'<img src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=]+)"')
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from insight_helpers import boot, rx_enabled, stream
 
-from rp2350_emu import snapshot
-from rp2350_emu.cli import main
+from rp2350_emu.cli.main import main
 from rp2350_emu.errors import ConfigError
+from rp2350_emu.platform import snapshot
 
 MS = 1_000_000
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from vcd.reader import TokenKind, tokenize
 
-from rp2350_emu.cli import main
-from rp2350_emu.waveform import UartLine, Waveform
+from rp2350_emu.cli.main import main
+from rp2350_emu.insight.waveform import UartLine, Waveform
 
 BIT_NS = 1e9 / 115_200
 

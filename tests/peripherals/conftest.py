@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from periph_helpers import build_chip
 
-from rp2350_emu.scheduler import Scheduler
+from rp2350_emu.time.scheduler import Scheduler
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from rp2350_emu.peripheral import Peripheral
+from rp2350_emu.mmio.block import Peripheral
 from rp2350_emu.peripherals import (
     Clocks,
     Gpio,
@@ -22,7 +22,7 @@ from rp2350_emu.peripherals import (
     Watchdog,
     Xosc,
 )
-from rp2350_emu.scheduler import Scheduler
+from rp2350_emu.time.scheduler import Scheduler
 
 
 def build_chip(sched: Scheduler, **xosc_kwargs: object) -> SimpleNamespace:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rp2350_emu.errors import UnmodeledAccess
-from rp2350_emu.peripheral import Peripheral, Register
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
 
 
 class Block(Peripheral):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rp2350_emu.peripherals import Ticks, Timer
-from rp2350_emu.scheduler import Scheduler
+from rp2350_emu.time.scheduler import Scheduler
 
 
 @pytest.fixture

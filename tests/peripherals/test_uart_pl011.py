@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rp2350_emu.peripherals import UartPl011
-from rp2350_emu.scheduler import Scheduler
+from rp2350_emu.time.scheduler import Scheduler
 
 CHAR_NS = 86_800  # 10 bits x 8680 ns: 115200 8N1 with IBRD 81, FBRD 24 at 150 MHz
 DR, RSR, FR, IBRD, FBRD, LCR_H, CR, IFLS, IMSC, RIS, MIS, ICR = \

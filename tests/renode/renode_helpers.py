@@ -11,7 +11,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 
-MODELS = sorted((REPO / "renode" / "models").glob("*.cs"))
+MODELS = sorted((REPO / "renode" / "models").rglob("*.cs"))
 STUBS = sorted((REPO / "renode" / "stubs").glob("*.cs"))
 INSTALL_HINT = "install Debian's mono-complete (`make setup` does: scripts/setup.sh)"
 

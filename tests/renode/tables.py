@@ -62,8 +62,8 @@ def _engine_chip() -> Any:
         from periph_helpers import build_chip
     finally:
         sys.path.pop(0)
-    from rp2350_emu.ppb import Eppb
-    from rp2350_emu.scheduler import Scheduler
+    from rp2350_emu.peripherals.eppb import Eppb
+    from rp2350_emu.time.scheduler import Scheduler
 
     chip = build_chip(Scheduler())
     chip.eppb = Eppb("eppb", chip.sched)

@@ -26,8 +26,8 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous {
 
 
 def test_a_typo_in_a_model_fails_to_compile(tmp_path: Path) -> None:
-    source = (REPO / "renode" / "models" / "RP2350_Timers.cs").read_text()
-    typo = tmp_path / "RP2350_Timers.cs"
+    source = (REPO / "renode" / "models" / "Miscellaneous" / "RP2350_Watchdog.cs").read_text()
+    typo = tmp_path / "RP2350_Watchdog.cs"
     typo.write_text(source.replace("Time.NowNs", "Time.NowNS", 1))
     others = [m for m in MODELS if m.name != typo.name]
     proc = mcs_compile([*STUBS, *others, typo], tmp_path / "typo.dll", library=True)

@@ -41,7 +41,7 @@ def test_request_fields_are_renode_pascal_case(tmp_path: Path) -> None:
 
 def test_narrow_accesses_follow_the_engine(tmp_path: Path) -> None:
     from rp2350_emu.peripherals import PadsBank0
-    from rp2350_emu.ppb import Eppb
+    from rp2350_emu.peripherals.eppb import Eppb
 
     pads = ScriptPeripheral(REPO / "renode" / "peripherals" / "pads_bank0.py", 0x4000)
     engine = PadsBank0("pads")

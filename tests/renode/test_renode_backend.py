@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from renode_helpers import REPO
 
-from rp2350_emu import renode_backend
+from rp2350_emu.backends import renode as renode_backend
 
 
 def test_missing_pyrenode3_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""platforms/rp2350.repl resolves in real Renode: types, constructor parameters, scripts."""
+"""platforms/boards/pico2.repl (with the SoC it uses) resolves in real Renode: types, constructor parameters, scripts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from renode_helpers import REPO
 
 from rp2350_emu.errors import ConfigError
-from rp2350_emu.repl import parse_repl_text
-from rp2350_emu.replcheck import ReplChecker, check_repl
+from rp2350_emu.platform.repl.check import ReplChecker, check_repl
+from rp2350_emu.platform.repl.parser import parse_repl_text
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def checker() -> ReplChecker:
 
 
 def test_the_platform_resolves_in_renode() -> None:
-    assert check_repl(REPO / "platforms" / "rp2350.repl", REPO) == []
+    assert check_repl(REPO / "platforms" / "boards" / "pico2.repl", REPO) == []
 
 
 def test_builtin_list_names_its_sources(checker: ReplChecker) -> None:
@@ -65,7 +65,7 @@ def test_malformed_grammar_is_rejected_with_file_and_line(text: str, problem: st
 
 
 def test_a_builtin_list_line_without_its_source_is_an_error(tmp_path: Path) -> None:
-    from rp2350_emu.replcheck import load_builtins
+    from rp2350_emu.platform.repl.check import load_builtins
 
     listing = tmp_path / "builtin-types.txt"
     listing.write_text("UART.PL011 fifoSize\n")

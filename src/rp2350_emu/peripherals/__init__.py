@@ -7,6 +7,7 @@ class is constructed as `Cls(name, scheduler, **kwargs)`.
 from __future__ import annotations
 
 from .clocks import Clocks
+from .eppb import Eppb
 from .gpio import Gpio
 from .io_bank0 import IoBank0
 from .pads_bank0 import PadsBank0
@@ -32,7 +33,8 @@ MODELS: dict[str, type] = {
     "gpio": Gpio,
     "uart_pl011": UartPl011,
     "timer": Timer,
+    "eppb": Eppb,
 }
 
-__all__ = ["MODELS", "Clocks", "Gpio", "IoBank0", "PadsBank0", "Pll", "Resets", "Sio", "Ticks",
+__all__ = ["MODELS", "Clocks", "Eppb", "Gpio", "IoBank0", "PadsBank0", "Pll", "Resets", "Sio", "Ticks",
            "Timer", "UartPl011", "Watchdog", "Xosc"]

@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register, Signal
-from ._timebase import Listeners
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
+from rp2350_emu.mmio.signal import Signal
+from rp2350_emu.peripherals.timebase import Listeners
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Event, Scheduler
+    from rp2350_emu.time.scheduler import Event, Scheduler
 
 CTRL_ENABLED = 1 << 28
 CTRL_ENABLE = 1 << 11

@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Signal
+from rp2350_emu.mmio.signal import Signal
+
 from .io_bank0 import FUNC_SIO, FUNC_UART, FUNC_UART_AUX
 from .pads_bank0 import IE, ISO, OD, PDE, PUE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Scheduler
+    from rp2350_emu.time.scheduler import Scheduler
 
 NUM_PINS = 48
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register, Signal
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
+from rp2350_emu.mmio.signal import Signal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Scheduler
+    from rp2350_emu.time.scheduler import Scheduler
 
 NUM_PINS = 48
 CTRL_RESET = 0x1F

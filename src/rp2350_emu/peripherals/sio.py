@@ -22,10 +22,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register, Signal
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
+from rp2350_emu.mmio.signal import Signal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Scheduler
+    from rp2350_emu.time.scheduler import Scheduler
 
 HI_MASK = 0xFF00FFFF  # GPIO32-47 [15:0], USB DP/DM [25:24], QSPI [31:26]
 FIFO_DEPTH = 8

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register
-from ._timebase import CycleCounter, Listeners, hz_of
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
+from rp2350_emu.peripherals.timebase import CycleCounter, Listeners, hz_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Scheduler
+    from rp2350_emu.time.scheduler import Scheduler
 
 GENERATORS = ("proc0", "proc1", "timer0", "timer1", "watchdog", "riscv")
 CTRL_ENABLE = 1 << 0

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register, Signal
-from ._timebase import CycleCounter, hz_of
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
+from rp2350_emu.mmio.signal import Signal
+from rp2350_emu.peripherals.timebase import CycleCounter, hz_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Event, Scheduler
+    from rp2350_emu.time.scheduler import Event, Scheduler
 
 MASK64 = (1 << 64) - 1
 MASK32 = 0xFFFFFFFF

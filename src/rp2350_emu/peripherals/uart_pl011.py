@@ -24,11 +24,13 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register, Signal
-from ._timebase import NS_PER_S, hz_of
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
+from rp2350_emu.mmio.signal import Signal
+from rp2350_emu.peripherals.timebase import NS_PER_S, hz_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Event, Scheduler
+    from rp2350_emu.time.scheduler import Event, Scheduler
 
 FIFO_DEPTH = 32
 # FR bits
@@ -144,6 +146,11 @@ class UartPl011(Peripheral):
         self._rx_baud = int(baud) if baud is not None else None
         if self._rx_event is None:
             self._rx_next()
+
+    @property
+    def rx_enabled(self) -> bool:
+        """UARTEN and RXE are set: the receiver takes bytes off the line."""
+        return self._enabled(CR_RXE)
 
     @property
     def baud(self) -> float | None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Event, Scheduler
+    from rp2350_emu.time.scheduler import Event, Scheduler
 
 CTRL_TRIGGER = 1 << 31
 CTRL_ENABLE = 1 << 30

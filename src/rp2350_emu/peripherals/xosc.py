@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..peripheral import Peripheral, Register
-from ._timebase import NS_PER_S, Listeners
+from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
+from rp2350_emu.peripherals.timebase import NS_PER_S, Listeners
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..scheduler import Event, Scheduler
+    from rp2350_emu.time.scheduler import Event, Scheduler
 
 ENABLE_CODE = 0xFAB
 DISABLE_CODE = 0xD1E

@@ -5,7 +5,7 @@ run against the fake board: a suite in this style must pass unchanged.
 
 *** Variables ***
 ${BOARD}            ${CURDIR}/../board.repl
-${FW}               ${CURDIR}/../fw
+${FW}               ${CURDIR}/../fake-firmware
 ${PROMPT}           tick${SPACE}
 
 
@@ -15,7 +15,7 @@ Create Machine
     Execute Command    using sysbus
     Execute Command    mach create "rp2350"
     Execute Command    machine LoadPlatformDescription @${BOARD}
-    Execute Command    sysbus LoadELF @${FW}/${firmware}.elf
+    Execute Command    sysbus LoadELF @${FW}/${firmware}.fake
     Execute Command    cpu VectorTableOffset `sysbus ReadDoubleWord 0x20000000`
     ${tester}=    Create Terminal Tester    sysbus.uart0    defaultPauseEmulation=true
     Set Test Variable    ${tester}
@@ -50,10 +50,10 @@ Uses Prompts, Regex Groups And Pauses
 Handles Several Machines
     Execute Command    mach create "first"
     Execute Command    machine LoadPlatformDescription @${BOARD}
-    Execute Command    sysbus LoadELF @${FW}/chatty.elf
+    Execute Command    sysbus LoadELF @${FW}/chatty.fake
     Execute Command    mach create "second"
     Execute Command    machine LoadPlatformDescription @${BOARD}
-    Execute Command    sysbus LoadELF @${FW}/blinky.elf
+    Execute Command    sysbus LoadELF @${FW}/blinky.fake
     Run Keyword And Expect Error    *No machine name provided*    Create Terminal Tester    sysbus.uart0
     ${a}=    Create Terminal Tester    sysbus.uart0    machine=first
     ${b}=    Create Terminal Tester    sysbus.uart0    machine=second

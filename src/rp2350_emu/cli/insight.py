@@ -1,0 +1,88 @@
+"""The "see inside" options of `rp2350-emu run`, and the `report` subcommand.
+
+cli.py calls `add_run_options(run_parser)`, `machine_for_run(args)` (a new
+machine, or one restored from `--restore`), `start(args, machine)` before
+the run and `InsightSession.finish()` after it (also when it fails, so a
+trace and waveform of a crashed run are still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rp2350_emu.platform.machine import Machine
+
+
+def add_run_options(run: argparse.ArgumentParser) -> None:
+    run.add_argument("--trace-wit", metavar="FILE.jsonl",
+                     help="write every WIT host call (arguments, result, virtual time, cycles) as JSON lines")
+    run.add_argument("--vcd", metavar="FILE.vcd", help="write pin levels and UART lines (virtual ns) as a VCD file")
+    run.add_argument("--plot", metavar="FILE.png", help="write a plot of pin levels over virtual time")
+    run.add_argument("--restore", metavar="FILE.json",
+                     help="continue from a snapshot (the ELF argument may then be left out); "
+                     "--seconds counts from the snapshot's time")
+    run.add_argument("--save-snapshot", metavar="FILE.json", help="save the machine state when the run ends")
+
+
+def machine_for_run(args: argparse.Namespace, repl: str | Path) -> Machine:
+    """The machine `run` drives: restored from --restore, else built and booted."""
+    if args.restore:
+        from rp2350_emu.platform import snapshot
+
+        data = snapshot.load(args.restore)
+        machine = snapshot.restore(data, elf=args.elf, repl=args.repl)
+        print(f"restored: {snapshot.describe(data)}", file=sys.stderr)
+        return machine
+    machine = Machine.from_repl(repl, mips=args.mips)
+    machine.load_elf(args.elf)
+    return machine
+
+
+class InsightSession:
+    """What `run` records besides its own output, written out by `finish`."""
+
+    def __init__(self, args: argparse.Namespace, machine: Machine) -> None:
+        self.args, self.machine = args, machine
+        self.tracer = None
+        self.recorder = None
+        if args.trace_wit:
+            from rp2350_emu.insight.wit_trace import WitTracer
+
+            self.tracer = WitTracer(machine).start()
+        if args.vcd or args.plot:
+            from rp2350_emu.insight.waveform import WaveRecorder
+
+            self.recorder = WaveRecorder(machine)
+
+    def finish(self) -> None:
+        args = self.args
+        if self.tracer is not None:
+            self.tracer.write_jsonl(args.trace_wit)
+        if self.recorder is not None:
+            wave = self.recorder.waveform(pins=[d.pin for d in self.machine.pin_devices.values()])
+            if args.vcd:
+                wave.write_vcd(args.vcd)
+            if args.plot:
+                name = self.machine.image.path.name if self.machine.image is not None else ""
+                Path(args.plot).write_bytes(wave.plot_png(title=name))
+        if args.save_snapshot:
+            from rp2350_emu.platform import snapshot
+
+            snapshot.save(self.machine, args.save_snapshot, note="rp2350-emu run --save-snapshot")
+
+
+def start(args: argparse.Namespace, machine: Machine) -> InsightSession:
+    return InsightSession(args, machine)
+
+
+def register(subparsers: Any) -> None:
+    """`rp2350-emu report ELF...` (report.py)."""
+    from rp2350_emu.insight import report
+
+    rep = subparsers.add_parser("report", help="memory, host-call and interpreter figures vs the seed's claims",
+                                description=(report.__doc__ or "").split("\n\n")[0])
+    report.add_arguments(rep)
+    rep.set_defaults(func=report.cmd_report)

@@ -1,0 +1,100 @@
+"""`rp2350-emu`: run RP2350 firmware in virtual time from the command line.
+
+Subcommands (argparse subparsers, so others can add theirs):
+  run    run one ELF, print UART lines and pin changes with virtual times
+  bench  speed figures per ELF against bare Unicorn
+
+Exit status: 0 clean, 1 bad usage or bad input file, 2 emulation error
+(always one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from rp2350_emu.cli import harness as harness_cli
+from rp2350_emu.cli import insight as insight_cli
+from rp2350_emu.cli.run import cmd_run
+from rp2350_emu.cli.usage import UsageError
+from rp2350_emu.errors import ConfigError, EmulationError
+from rp2350_emu.platform.paths import default_repl
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage; 2 means an emulation error here."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from rp2350_emu.insight.bench import bare_dispatch_mips, bare_unicorn_mips, bench_firmware, report
+
+    repl = args.repl or default_repl()
+    results = [bench_firmware(elf, repl, args.seconds, args.mips) for elf in args.elf]
+    for line in report(results, bare_unicorn_mips(), bare_dispatch_mips()):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rp2350-emu", description="RP2350 (Cortex-M33) emulator in virtual time")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run an ELF and print UART output and pin changes")
+    run.add_argument("elf", nargs="?", help="firmware ELF (RP2350 Arm image); optional with --restore")
+    run.add_argument("--seconds", type=float, default=1.0, help="virtual seconds to run (default 1)")
+    run.add_argument("--press", action="append", metavar="PIN@T[:DUR]",
+                     help="pull PIN low at T seconds for DUR seconds (default 0.1); repeatable")
+    run.add_argument("--uart-input", metavar="TEXT", help="bytes for UART0 RX (\\r, \\n escapes), "
+                     "sent once the receiver is enabled")
+    run.add_argument("--events", metavar="FILE.jsonl", help="write every event as JSON lines")
+    run.add_argument("--fingerprint", action="store_true", help="print the SHA-256 of the event stream")
+    run.add_argument("--repl", help="platform description (default platforms/boards/pico2.repl)")
+    run.add_argument("--mips", type=float, help="instructions per microsecond (default from the .repl)")
+    run.add_argument("--gdb", type=int, metavar="PORT",
+                     help="serve GDB on 127.0.0.1:PORT (0 picks a free port); the run then lasts until GDB "
+                     "kills it, or --seconds if given")
+    run.add_argument("--wait-gdb", action="store_true",
+                     help="stay halted at the reset vector until GDB connects and continues (implies --gdb 3333)")
+    harness_cli.add_bridge_options(run)
+    insight_cli.add_run_options(run)
+    run.set_defaults(func=cmd_run)
+    bench = sub.add_parser("bench", help="emulated MIPS, real-time ratio, bare Unicorn comparison")
+    bench.add_argument("elf", nargs="+", help="firmware ELFs")
+    bench.add_argument("--seconds", type=float, default=1.0, help="virtual seconds per ELF (default 1)")
+    bench.add_argument("--repl", help="platform description (default platforms/boards/pico2.repl)")
+    bench.add_argument("--mips", type=float, help="instructions per microsecond")
+    bench.set_defaults(func=cmd_bench)
+    harness_cli.register(sub)  # monitor, test (the harness's subcommands)
+    insight_cli.register(sub)  # report
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Command = args.func
+    try:
+        return func(args)
+    except UsageError as exc:
+        parser.exit(1, f"rp2350-emu: error: {exc}\n")
+    except ConfigError as exc:
+        print(f"rp2350-emu: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except EmulationError as exc:
+        sys.stdout.flush()
+        print(f"rp2350-emu: emulation error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rp2350-emu: interrupted", file=sys.stderr)
+        return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())

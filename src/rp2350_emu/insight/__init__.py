@@ -1,0 +1,1 @@
+"""Seeing inside a run: WIT call trace, waveforms, firmware report, speed benchmark."""

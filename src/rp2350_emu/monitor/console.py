@@ -1,0 +1,169 @@
+"""The monitor as a program: interactive prompt with history, script mode, background running."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from rp2350_emu.errors import HarnessError
+from rp2350_emu.harness.emulation import Emulation
+from rp2350_emu.harness.log import LEVEL_NAMES, LEVELS, LogEntry
+from rp2350_emu.monitor.errors import MonitorError, MonitorQuit
+from rp2350_emu.monitor.format import CRLF
+from rp2350_emu.monitor.interpreter import Monitor
+
+
+class ConsoleBackend:
+    """Prints log entries as they happen (interactive monitor, `run`)."""
+
+    def __init__(self, write: Callable[[str], None], level: int = LEVELS["Info"]) -> None:
+        self.level = level
+        self._write = write
+
+    def write(self, entry: LogEntry) -> None:
+        name = LEVEL_NAMES.get(entry.level, str(entry.level)).upper()
+        self._write(f"[{name}] {entry.full_message}\n")
+
+
+class BackgroundRunner:
+    """While the emulation is started, advance it in the background paced to wall time."""
+
+    SLICE_NS = 10_000_000
+
+    def __init__(self, emulation: Emulation, on_error: Callable[[str], None]) -> None:
+        self.emulation = emulation
+        self.on_error = on_error
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="emulation", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            emu = self.emulation
+            if not emu.started:
+                self._stop.wait(0.02)
+                continue
+            try:
+                with emu.lock:
+                    if not emu.started:
+                        continue
+                    emu.advance(self.SLICE_NS)
+                    now = emu.now_ns
+                if not emu.advance_immediately:
+                    emu.pacer.pace(now)  # sleep outside the lock so commands get in
+            except HarnessError as exc:
+                emu.pause()
+                self.on_error(f"emulation paused: {exc}")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+
+HISTORY_FILE = Path.home() / ".rp2350_emu_history"
+
+
+def run_monitor_cli(script: str | None, commands: list[str], interactive: bool | None = None,
+                    emulation: Emulation | None = None) -> int:
+    """`rp2350-emu monitor [FILE.resc] [-e CMD]...`: script first, then a prompt or stdin lines."""
+    out = sys.stdout
+
+    def write(text: str) -> None:
+        out.write(text.replace(CRLF, "\n"))
+        out.flush()
+
+    emu = emulation or Emulation()
+    monitor = Monitor(emu, write=write)
+    emu.log.add(ConsoleBackend(write))
+    runner = BackgroundRunner(emu, lambda msg: write(msg + "\n"))
+    status = 0
+    try:
+        if script:
+            try:
+                with emu.lock:
+                    write(monitor.execute_script(Path(script)))
+            except MonitorError as exc:
+                sys.stderr.write(f"error: {exc}\n")
+                return 1
+        for command in commands:
+            try:
+                with emu.lock:
+                    write(monitor.execute(command, "<-e>"))
+            except MonitorError as exc:
+                sys.stderr.write(f"error: {exc}\n")
+                return 1
+        if interactive is None:
+            interactive = sys.stdin.isatty()
+        status = _interactive(monitor, write) if interactive else _from_stdin(monitor, write)
+    except MonitorQuit:
+        status = 0
+    except KeyboardInterrupt:
+        status = 130
+    finally:
+        runner.close()
+        emu.close()
+    return status
+
+
+def _prompt(monitor: Monitor) -> str:
+    current = monitor.emulation.current
+    return f"({current.name}) " if current else "(monitor) "
+
+
+def _interactive(monitor: Monitor, write: Callable[[str], None]) -> int:
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - readline ships with CPython on Linux/macOS
+        readline = None  # type: ignore[assignment]
+    if readline is not None:
+        try:
+            readline.read_history_file(HISTORY_FILE)
+        except OSError:
+            pass
+        readline.set_history_length(1000)
+    number = 0
+    try:
+        while True:
+            try:
+                line = input(_prompt(monitor))
+            except EOFError:
+                write("\n")
+                return 0
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                with monitor.emulation.lock:
+                    write(monitor.execute(line, "<stdin>", number))
+            except MonitorQuit:
+                return 0
+            except MonitorError as exc:
+                write(f"error: {exc}\n")
+    finally:
+        if readline is not None:
+            try:
+                readline.write_history_file(HISTORY_FILE)
+            except OSError:
+                pass
+
+
+def _from_stdin(monitor: Monitor, write: Callable[[str], None]) -> int:
+    """Script mode: statements from stdin; the first error stops with status 1.
+
+    If the script leaves the emulation started, keep running (paced) until
+    interrupted, as Renode does.
+    """
+    source = sys.stdin.read()
+    try:
+        with monitor.emulation.lock:
+            write(monitor.execute(source, "<stdin>"))
+    except MonitorQuit:
+        return 0
+    except MonitorError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    while monitor.emulation.started:
+        threading.Event().wait(0.2)
+    return 0

@@ -1,0 +1,1 @@
+"""The machine: .repl platform descriptions, wiring, ELF images, the bus, snapshots."""

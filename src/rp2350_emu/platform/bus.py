@@ -1,0 +1,136 @@
+"""The system bus: RAM/flash regions and MMIO peripheral blocks.
+
+Each peripheral block gets one Unicorn `mmio_map` covering its whole size
+(aliases included), whose callbacks call the model's read/write. Anything a
+model refuses (an unknown register) and anything touching an unmapped
+address stops the run with a one-line error naming the address, the access
+and the PC with its symbol: never a silent zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from unicorn import UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE
+
+from rp2350_emu.errors import ConfigError, EmulationError, UnmodeledAccess
+from rp2350_emu.mmio.block import Peripheral
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rp2350_emu.core.cpu import CortexM33
+
+PAGE = 0x1000
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    base: int
+    size: int
+    kind: str  # "ram", "rom" or "mmio"
+    device: object = None
+
+    @property
+    def end(self) -> int:
+        return self.base + self.size
+
+    def __contains__(self, address: int) -> bool:
+        return self.base <= address < self.end
+
+
+def side_effect_free(device: object, offset: int) -> bool:
+    """Whether reading this register changes nothing (no FIFO pop, no claim):
+    a register-table model says so by having no `on_read` for it. A counter
+    that moves with time (`varies`) is not side-effect free for this purpose:
+    polling it is waiting for time, not for an event."""
+    if not isinstance(device, Peripheral):
+        return False
+    if device.atomic_aliases:
+        offset &= 0xFFF
+    reg = device.registers.get(offset & ~3)
+    return reg is not None and reg.on_read is None and not reg.varies
+
+
+class Bus:
+    def __init__(self, cpu: CortexM33) -> None:
+        self.cpu = cpu
+        self.regions: list[Region] = []
+        cpu.describe_address = self.describe
+
+    def _claim(self, name: str, base: int, size: int, kind: str, device: object = None) -> Region:
+        if base % PAGE or size % PAGE or size <= 0:
+            raise ConfigError(f"{name}: mapping 0x{base:08x} +0x{size:x} is not 4 KiB aligned "
+                              "(Unicorn maps whole pages), expected a 0x1000-aligned base and size")
+        for other in self.regions:
+            if base < other.end and other.base < base + size:
+                raise ConfigError(f"{name}: 0x{base:08x} +0x{size:x} overlaps {other.name} "
+                                  f"(0x{other.base:08x} +0x{other.size:x})")
+        region = Region(name, base, size, kind, device)
+        self.regions.append(region)
+        return region
+
+    def map_memory(self, name: str, base: int, size: int, writable: bool = True) -> Region:
+        region = self._claim(name, base, size, "ram" if writable else "rom")
+        perms = UC_PROT_READ | UC_PROT_EXEC | (UC_PROT_WRITE if writable else 0)
+        self.cpu.uc.mem_map(base, size, perms)
+        return region
+
+    def map_peripheral(self, device: Peripheral, base: int, size: int | None = None) -> Region:
+        size = size or device.size
+        mapped = -(-size // PAGE) * PAGE  # a 0x100 block still takes a page
+        region = self._claim(device.name, base, mapped, "mmio", device)
+        device.base = base
+        cpu = self.cpu
+        read_model, write_model = device.read, device.write
+        watch_read, watch_write = cpu.watch_read, cpu.watch_write
+
+        def on_read(_uc: object, offset: int, width: int, _ud: object) -> int:
+            try:
+                if offset >= size:
+                    raise UnmodeledAccess(base + offset, False, width, where=f"{device.name} past its end")
+                value = read_model(offset, width)
+                watch_read(base + offset, value, lambda: side_effect_free(device, offset))
+                return value
+            except Exception as exc:  # noqa: BLE001 - every failure must stop the run
+                self._fail(exc, device, base + offset, False, width, None)
+                return 0
+
+        def on_write(_uc: object, offset: int, width: int, value: int, _ud: object) -> None:
+            try:
+                if offset >= size:
+                    raise UnmodeledAccess(base + offset, True, width, value, where=f"{device.name} past its end")
+                watch_write()
+                write_model(offset, value, width)
+            except Exception as exc:  # noqa: BLE001
+                self._fail(exc, device, base + offset, True, width, value)
+
+        cpu.uc.mmio_map(base, mapped, on_read, None, on_write, None)
+        return region
+
+    def _fail(self, exc: Exception, device: Peripheral, address: int, write: bool, width: int,
+              value: int | None) -> None:
+        cpu = self.cpu
+        where = f"{cpu.where()} in {device.name}+0x{address - device.base:x}"
+        if isinstance(exc, UnmodeledAccess):
+            error: EmulationError = UnmodeledAccess(address, write, width, value, where=where)
+        elif isinstance(exc, EmulationError):
+            error = EmulationError(f"{exc} ({where})")
+        else:
+            kind = "write" if write else "read"
+            error = EmulationError(f"model {device.name} failed on a {kind} at 0x{address:08x}: "
+                                   f"{type(exc).__name__}: {exc} ({where})")
+            error.__cause__ = exc
+        if cpu.error is None:
+            cpu.error = error
+        cpu.uc.emu_stop()
+
+    def region_at(self, address: int) -> Region | None:
+        for region in self.regions:
+            if address in region:
+                return region
+        return None
+
+    def describe(self, address: int) -> str:
+        region = self.region_at(address)
+        return f"{region.name}+0x{address - region.base:x}" if region else ""

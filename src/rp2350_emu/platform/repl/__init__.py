@@ -1,0 +1,1 @@
+"""Renode platform descriptions (.repl): syntax tree, lexer, parser and type check."""

@@ -1,0 +1,1 @@
+"""pytest fixtures over the harness (the rp2350_emu pytest plugin)."""

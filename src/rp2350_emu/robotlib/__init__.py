@@ -1,0 +1,1 @@
+"""Renode's Robot Framework keywords over the harness, and the renode-test runner."""

@@ -1,0 +1,51 @@
+*** Comments ***
+Renode's suite plumbing for the built-in engine (rp2350-emu). `rp2350-emu test`
+injects this resource into every suite, sets Suite Setup `Setup`, Suite
+Teardown `Teardown`, Test Setup `Reset Emulation` and Test Teardown
+`Test Teardown` where a suite has none, and sets ${RENODEKEYWORDS} to this
+file, so suites written for `renode-test` run unchanged.
+
+
+*** Variables ***
+${DEFAULT_UART_TIMEOUT}         8
+${CREATE_SNAPSHOT_ON_FAIL}      True
+${SAVE_LOGS}                    True
+${SAVE_LOGS_WHEN}               Fail
+${HOLD_ON_ERROR}                False
+${SKIP_RUNNING_SERVER}          True
+${PORT_NUMBER}                  0
+${RESULTS_DIRECTORY}            ${OUTPUT DIR}
+
+
+*** Keywords ***
+Setup
+    [Documentation]    Suite setup: the keyword library (Renode's are served by its process; ours run in-process).
+    Import Library    rp2350_emu.robotlib.library.RenodeKeywords    AS    Renode
+    Import Library    rp2350_emu.robotlib.insight.InsightKeywords    AS    Insight
+    Set Default Uart Timeout    ${DEFAULT_UART_TIMEOUT}
+    IF    ${SAVE_LOGS}    Enable Logging To Cache
+    Reset Emulation
+
+Teardown
+    [Documentation]    Suite teardown.
+    Reset Emulation
+
+Test Setup
+    [Documentation]    Renode starts a profiler here for tests tagged `profiling`; nothing to do otherwise.
+    No Operation
+
+Test Teardown
+    [Documentation]    Every test: the pin waveform as a picture in the log. On failure: UART transcripts and
+    ...    pin history into the log and logs/<Suite>.<Test>.log, and the machine state into
+    ...    snapshots/<Suite>.<Test>.fail.json (`rp2350-emu run --restore FILE` continues from it).
+    ${failed}=    Evaluate    "${TEST STATUS}" == "FAIL"
+    Log Pin Waveform
+    IF    ${failed}    Log Emulation State
+    IF    ${failed} and ${CREATE_SNAPSHOT_ON_FAIL}
+        Save Machine Snapshot    ${RESULTS_DIRECTORY}/snapshots/${SUITE NAME}.${TEST NAME}.fail.json
+    END
+    IF    ${failed} and ${SAVE_LOGS}
+        Save Cached Log    ${RESULTS_DIRECTORY}/logs/${SUITE NAME}.${TEST NAME}.log
+    END
+    Reset Emulation
+    Clear Cached Log
