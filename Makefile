@@ -57,12 +57,14 @@ run: setup $(ELFS)
 
 lint:
 	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/lint-imports --no-cache
 
 test: setup $(ELFS)
 	@$(MAKE) --no-print-directory test-only
 
 test-only:
 	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/rp2350-emu test --console dotted -r results/robot robot/*.robot robot/builtin/*.robot
 	$(VENV)/bin/python -m pytest -q
 

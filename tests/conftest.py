@@ -1,4 +1,9 @@
-"""Session-wide fixtures shared by every test directory."""
+"""Session-wide fixtures shared by every test directory, and the `firmware` marker.
+
+Every test that needs the real firmware build (it uses the `firmware`
+fixture, directly or through another fixture) is marked `firmware`, so
+`pytest -m "not firmware"` is the fast loop that builds nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 GUESTS = ("blinky", "button", "uart-echo", "trap", "compute")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "firmware" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.firmware)
 
 
 @pytest.fixture(scope="session")

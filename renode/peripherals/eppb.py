@@ -2,7 +2,7 @@
 #
 # Run by Renode's PythonPeripheral (IronPython 2.7) through the C# wrapper
 # Python.RP2350_EPPB (renode/models/Python/RP2350_EPPB.cs); the built-in engine's
-# twin is Eppb in src/rp2350_emu/ppb.py. Python 2.7 subset that CPython 3 also
+# twin is Eppb in src/rp2350_emu/peripherals/eppb.py. Python 2.7 subset that CPython 3 also
 # runs. Registers only: the engine also routes masked IRQs to the NMI, which a
 # PythonPeripheral cannot do (it has no GPIO outputs).
 #

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from engine_helpers import PLATFORM
 
 from rp2350_emu.platform.machine import Machine
+from tests.engine.helpers import PLATFORM
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from engine_helpers import PLATFORM
 
 from rp2350_emu.errors import ConfigError
 from rp2350_emu.platform.elf import FirmwareImage
 from rp2350_emu.platform.machine import Machine
+from tests.engine.helpers import PLATFORM
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from engine_helpers import result_log, run_to_done, word
+from tests.engine.helpers import result_log, run_to_done, word
 
 ONE_AND_A_HALF = struct.unpack("<I", struct.pack("<f", 1.5))[0]
 

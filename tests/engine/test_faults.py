@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from engine_helpers import run_to_done, word
 
 from rp2350_emu.errors import EmulationError, UnmodeledAccess
+from tests.engine.helpers import run_to_done, word
 
 PC = r"pc=0x1000[0-9a-f]{4}"
 

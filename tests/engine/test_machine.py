@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from engine_helpers import NS_PER_MS, run_to_done
-
 from rp2350_emu.platform.events import fingerprint
+from tests.engine.helpers import NS_PER_MS, run_to_done
 
 
 def run_uart_session(machine) -> None:

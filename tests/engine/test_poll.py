@@ -3,7 +3,7 @@ state are executed (poll.c, XOSC start-up of 47 x 256 crystal periods)."""
 
 from __future__ import annotations
 
-from engine_helpers import run_to_done, word
+from tests.engine.helpers import run_to_done, word
 
 STARTUP_NS = -(-47 * 256 * 1_000_000_000 // 12_000_000)  # 1002667 ns
 CYCLE_NS = 1_000_000_000 / 150_000_000

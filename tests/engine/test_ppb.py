@@ -4,10 +4,10 @@ byte lanes, set/clear pairs, and the edges of what is modelled."""
 from __future__ import annotations
 
 import pytest
-from engine_helpers import PLATFORM
 
 from rp2350_emu.errors import UnmodeledAccess
 from rp2350_emu.platform.machine import Machine
+from tests.engine.helpers import PLATFORM
 
 
 @pytest.fixture

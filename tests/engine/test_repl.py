@@ -5,12 +5,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from engine_helpers import PLATFORM, REPO, SOC
 
 from rp2350_emu.errors import ConfigError
 from rp2350_emu.platform.machine import Machine
 from rp2350_emu.platform.repl.ast import IrqTarget, Range, Ref
 from rp2350_emu.platform.repl.parser import parse_repl
+from tests.engine.helpers import PLATFORM, REPO, SOC
 
 
 def write(tmp_path, text: str, name: str = "board.repl"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_helpers import result_log, run_to_done, word
+from tests.engine.helpers import result_log, run_to_done, word
 
 
 def test_sev_then_wfe_falls_through_and_sleeponexit_skips_the_thread(boot):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from itertools import pairwise
 
-from engine_helpers import NS_PER_MS, result_log, run_to_done, word
+from tests.engine.helpers import NS_PER_MS, result_log, run_to_done, word
 
 SYSTICK = 15
 PERIOD_NS = 1500 * 1_000_000_000 // 150_000_000  # RVR 1499 at 150 MHz = 10 us

@@ -4,7 +4,7 @@ scheduled event, so its loop is not a pure status poll (timerpoll.c)."""
 
 from __future__ import annotations
 
-from engine_helpers import run_to_done
+from tests.engine.helpers import run_to_done
 
 US = 1_000
 

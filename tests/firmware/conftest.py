@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fw_helpers import REPL
 
 from rp2350_emu.platform.machine import Machine
+from tests.firmware.helpers import REPL
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 The test image is tests/elf/gdb_target.c, built by tests/elf/Makefile's
 pattern rule; a real `gdb-multiarch` runs in batch mode against
-`rp2350-emu run ELF --gdb 0 --wait-gdb` (helpers in gdbtools.py). A missing
+`rp2350-emu run ELF --gdb 0 --wait-gdb` (helpers in helpers.py). A missing
 tool is a failure, not a skip. Everything that waits has a timeout: a hung
 server fails a test, it never hangs the suite.
 """
@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gdbtools import Engine
+
+from tests.gdb.helpers import Engine
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gdbtools import REPO, RspClient
 
 from rp2350_emu.cli.gdb import machine_monitor
 from rp2350_emu.errors import ConfigError
@@ -17,6 +16,7 @@ from rp2350_emu.gdb import rsp
 from rp2350_emu.gdb.engine_target import EngineTarget
 from rp2350_emu.gdb.server import GdbServer
 from rp2350_emu.platform.machine import Machine
+from tests.gdb.helpers import REPO, RspClient
 
 PLATFORM = REPO / "platforms" / "boards" / "pico2.repl"
 SPINLOCK0, SPINLOCK_ST = 0xD0000100, 0xD000005C

@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
-from gdbtools import RspClient
 
 from rp2350_emu.gdb import rsp
 from rp2350_emu.gdb.server import GdbServer
@@ -25,6 +24,7 @@ from rp2350_emu.gdb.target import (
     WatchKind,
 )
 from rp2350_emu.gdb.target_xml import REGISTERS, memory_map_xml, target_xml, xfer_chunk
+from tests.gdb.helpers import RspClient
 
 # -- framing ---------------------------------------------------------------------------------------
 

@@ -9,23 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness_helpers import DATA, FAKE_FACTORY, HERE, RobotOutcome
 
 from rp2350_emu.backends.builtin import FACTORY_ENV
 from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor
 from rp2350_emu.robotlib.library import RenodeKeywords
+from tests.harness.helpers import DATA, FAKE_FACTORY, RobotOutcome
 
 
 @pytest.fixture
 def fake_factory(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(HERE))
     monkeypatch.setenv(FACTORY_ENV, FAKE_FACTORY)
 
 
 @pytest.fixture
 def emulation(fake_factory: None) -> Any:
-    from fake_engine import FakeEngine
+    from tests.harness.fake_engine import FakeEngine
 
     emu = Emulation(FakeEngine.from_repl)
     yield emu

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from insight_helpers import boot
 
 from rp2350_emu.cli.main import main
-from rp2350_emu.insight.report import PAINT, MemoryPainter, expected_crc, percentile
+from rp2350_emu.insight.measure import PAINT, MemoryPainter, expected_crc, percentile
+from tests.insight.helpers import boot
 
 
 def test_report_prints_claims_beside_measured_figures(firmware: dict[str, Path], tmp_path: Path,

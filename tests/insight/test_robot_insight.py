@@ -9,10 +9,9 @@ import re
 import zlib
 from pathlib import Path
 
-from insight_helpers import ROOT, boot, stream
-
 from rp2350_emu.platform import snapshot
 from rp2350_emu.robotlib.runner import run_tests
+from tests.insight.helpers import ROOT, boot, stream
 
 PNG = re.compile(r'<img src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=]+)"')
 

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from insight_helpers import boot, rx_enabled, stream
 
 from rp2350_emu.cli.main import main
 from rp2350_emu.errors import ConfigError
 from rp2350_emu.platform import snapshot
+from tests.insight.helpers import boot, rx_enabled, stream
 
 MS = 1_000_000
 

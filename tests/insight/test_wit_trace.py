@@ -6,10 +6,10 @@ import itertools
 from pathlib import Path
 
 import pytest
-from insight_helpers import boot, rx_enabled, stream
 
 from rp2350_emu.cli.main import main
 from rp2350_emu.insight.wit_trace import WitTracer, _matches, read_jsonl
+from tests.insight.helpers import boot, rx_enabled, stream
 
 MS = 1_000_000
 BLINK_CYCLE = ["gpio.set-high(25)", "timing.delay-ms(500)", "gpio.set-low(25)", "timing.delay-ms(500)"]

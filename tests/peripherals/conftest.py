@@ -5,9 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from periph_helpers import build_chip
 
 from rp2350_emu.time.scheduler import Scheduler
+from tests.peripherals.helpers import build_chip
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ GPIO15 reading 1 through its pull-up, GPIO25 driving the LED.
 
 from __future__ import annotations
 
-from periph_helpers import hal_init_clocks, poll
+from tests.peripherals.helpers import hal_init_clocks, poll
 
 
 def pins_new(chip) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from periph_helpers import hal_init_clocks
-
 from rp2350_emu.peripherals import Clocks, Xosc
+from tests.peripherals.helpers import hal_init_clocks
 
 
 def test_reset_values(sched) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from renode_helpers import MODELS, REPO, STUBS, mcs_compile
+from tests.renode.helpers import MODELS, REPO, STUBS, mcs_compile
 
 
 def test_models_compile_against_the_stubs(tmp_path: Path) -> None:

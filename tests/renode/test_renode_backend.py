@@ -8,9 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from renode_helpers import REPO
 
 from rp2350_emu.backends import renode as renode_backend
+from tests.renode.helpers import REPO
 
 
 def test_missing_pyrenode3_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

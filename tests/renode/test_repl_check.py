@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from renode_helpers import REPO
 
 from rp2350_emu.errors import ConfigError
 from rp2350_emu.platform.repl.check import ReplChecker, check_repl
 from rp2350_emu.platform.repl.parser import parse_repl_text
+from tests.renode.helpers import REPO
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from renode_helpers import REPO
 from robot.api import get_model
 from robot.libraries.BuiltIn import BuiltIn
+
+from tests.renode.helpers import REPO
 
 SUITES = sorted((REPO / "robot").glob("*.robot"))
 

@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from renode_helpers import REPO
+
+from tests.renode.helpers import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "emulation.yml"
 # antmicro/renode-test-action v5 inputs (action.yml at tag v5.2.0)

@@ -1,7 +1,7 @@
 // Shared base of the RP2350 models for Renode: register table, atomic aliases, held reset.
-// The register behaviour is the built-in engine's (src/rp2350_emu/peripheral.py
+// The register behaviour is the built-in engine's (src/rp2350_emu/mmio/block.py
 // and peripherals/*.py), ported one to one so the shared tables in
-// tests/renode/tables/ give the same values on both.
+// tests/conformance/tables/ give the same values on both.
 // C# 7 subset on purpose (every file under renode/models/): Renode compiles them
 // with Roslyn, our tests with mcs.
 
@@ -14,7 +14,7 @@ using Antmicro.Renode.Peripherals.Bus;
 
 namespace Antmicro.Renode.Peripherals.RP2350
 {
-    /// <summary>One register: stored bits plus optional behaviour (engine: peripheral.py Register).</summary>
+    /// <summary>One register: stored bits plus optional behaviour (engine: mmio/register.py Register).</summary>
     public sealed class RP2350Register
     {
         public string Name;

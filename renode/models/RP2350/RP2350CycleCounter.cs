@@ -5,7 +5,7 @@ namespace Antmicro.Renode.Peripherals.RP2350
     /// <summary>
     /// Cycles of one clock since an arbitrary origin; the frequency is piecewise
     /// constant and a change folds the count so far into the anchor
-    /// (engine: peripherals/_timebase.py CycleCounter).
+    /// (engine: peripherals/timebase.py CycleCounter).
     /// </summary>
     public sealed class RP2350CycleCounter
     {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rp2350_emu.platform.events import Event
 from rp2350_emu.platform.pins import PinDeviceSpec, pin_device_specs
@@ -135,7 +135,7 @@ class RenodeCpu:
 class RenodeBus:
     """Debugger access to Renode's system bus."""
 
-    _WIDTHS = {1: "Byte", 2: "Word", 4: "DoubleWord"}
+    _WIDTHS: ClassVar[dict[int, str]] = {1: "Byte", 2: "Word", 4: "DoubleWord"}
 
     def __init__(self, engine: RenodeEngine) -> None:
         self._engine = engine

@@ -2,7 +2,7 @@
 
 Unicorn runs count-bounded slices (one instruction = one cycle) that end at
 the next scheduled event; no Python runs per instruction. What Unicorn does
-not do (docs unicorn-m33.md) is done here between slices or in the few
+not do for an M-profile core is done here between slices or in the few
 hooks Unicorn calls by itself:
 
 * exception entry (stacking, EXC_RETURN, vectoring) and return (intno 8),

@@ -3,8 +3,8 @@
 The exception state behind ICSR, AIRCR.PRIGROUP, SHPR, SHCSR and
 SCR.SEVONPEND belongs to the NVIC (nvic.py); those registers are views of it.
 
-Values and reset states follow the RP2350 (pico-sdk m33.h, see
-rp2350-registers.md 1.4). Registers that configure hardware the engine does
+Values and reset states follow the RP2350 (datasheet section 3.7, Cortex-M33
+registers; pico-sdk hardware/regs/m33.h). Registers that configure hardware the engine does
 not emulate (MPU, SAU, debug) are kept as plain storage: firmware can write
 and read them back, nothing is enforced.
 """

@@ -1,4 +1,4 @@
-"""`DebugTarget` over the real engine (machine.Machine + cpu_m33.CortexM33).
+"""`DebugTarget` over the built-in engine (platform.machine.Machine + core.cpu.CortexM33).
 
 Breakpoints, watchpoints and stepping are Unicorn hooks that exist only
 while something needs them, so a run without a debugger pays nothing:

@@ -107,6 +107,10 @@ class Board:
             port = self._uarts[name] = UartPort(self, name, engine_uart)
         return port
 
+    def uart_ports(self) -> dict[str, UartPort]:
+        """The UART ports opened so far (by a tester, an analyzer or a bridge)."""
+        return dict(self._uarts)
+
     def has_uart(self, name: str) -> bool:
         try:
             self.uart(name)

@@ -28,7 +28,7 @@ from rp2350_emu.backends.engine import Engine, EngineFactory
 from rp2350_emu.errors import EmulationError, HarnessError
 from rp2350_emu.harness.board import Board
 from rp2350_emu.harness.log import LEVELS, EngineLogForwarder, Logger
-from rp2350_emu.time.units import NS_PER_MS, format_ns
+from rp2350_emu.time.units import NS_PER_MS, NS_PER_S, format_ns
 
 
 class EmulationHalted(HarnessError):
@@ -230,6 +230,26 @@ class Emulation:
     def pump_bridges(self) -> None:
         for bridge in self.bridges:
             bridge.pump()
+
+
+def state_report(emulation: Emulation, pin_limit: int = 200) -> str:
+    """Every machine's UART transcripts (output and input) and recent pin changes, for failure reports."""
+    parts = []
+    for handle in emulation.machines.values():
+        if handle.engine is None:
+            continue
+        parts.append(f"== {handle.name} at virtual {format_ns(handle.now_ns)}"
+                     + (f" (stopped: {handle.halted})" if handle.halted else ""))
+        for name, port in handle.uart_ports().items():
+            parts.append(f"-- {name} output ({len(port.transcript)} bytes):\n"
+                         + describe_uart_transcript(port.transcript))
+            if port.rx_transcript:
+                parts.append(f"-- {name} input:\n" + describe_uart_transcript(port.rx_transcript))
+        history = handle.pin_history()
+        parts.append("-- pin changes (virtual s, pin, level):\n" + ("\n".join(
+            f"{t / NS_PER_S:.6f} GPIO{pin} {'high' if level else 'low'}" for t, pin, level in history[-pin_limit:])
+            or "(none)"))
+    return "\n".join(parts) + ("\n" if parts else "")
 
 
 def describe_uart_transcript(data: bytes | bytearray, limit: int = 4000) -> str:

@@ -5,7 +5,7 @@ Each generator divides clk_ref by CYCLES and feeds one consumer: PROC0/PROC1
 clk_ref = 12 MHz and CYCLES = 12 a tick is exactly 1 us.
 
 A generator's tick count is a closed-form function of virtual time (see
-_timebase.CycleCounter); consumers ask `ticks_at(t)` / `time_of_tick(n)` and
+timebase.CycleCounter); consumers ask `ticks_at(t)` / `time_of_tick(n)` and
 re-time themselves from the generator's `listeners` when the rate changes.
 CYCLES = 0 is taken to mean "no ticks" (unspecified by the datasheet).
 """

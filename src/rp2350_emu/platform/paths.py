@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 #: the board the tools use unless told otherwise: the SoC (platforms/cpus/rp2350.repl) plus LED and button
 DEFAULT_BOARD = Path("platforms") / "boards" / "pico2.repl"
 

@@ -182,23 +182,9 @@ class BoardFixture:
 
     def report(self) -> str:
         """UART transcripts and pin history, for failure reports."""
-        from rp2350_emu.harness.emulation import describe_uart_transcript
-        from rp2350_emu.time.units import NS_PER_S, format_ns
+        from rp2350_emu.harness.emulation import state_report
 
-        parts = []
-        for handle in self.emulation.machines.values():
-            if handle.engine is None:
-                continue
-            parts.append(f"{handle.name} at virtual {format_ns(handle.now_ns)}"
-                         + (f", stopped: {handle.halted}" if handle.halted else ""))
-            for name, port in handle._uarts.items():
-                parts.append(f"--- {name} sent {len(port.transcript)} bytes:\n"
-                             + describe_uart_transcript(port.transcript))
-            history = handle.pin_history()
-            parts.append("--- pin history (virtual s, pin, level):\n" + ("\n".join(
-                f"{t / NS_PER_S:.6f} GPIO{pin} {'high' if level else 'low'}" for t, pin, level in history[-100:])
-                or "(no pin changes)"))
-        return "\n".join(parts)
+        return state_report(self.emulation, pin_limit=100)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

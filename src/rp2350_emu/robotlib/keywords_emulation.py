@@ -7,14 +7,14 @@ import tempfile
 from pathlib import Path
 
 from rp2350_emu.errors import HarnessError
-from rp2350_emu.harness.emulation import describe_uart_transcript
+from rp2350_emu.harness.emulation import state_report
 from rp2350_emu.harness.log import CacheBackend
 from rp2350_emu.harness.testers.log import LogTester, require_log_tester
 from rp2350_emu.monitor import MonitorError
 from rp2350_emu.robotlib.args import Param as P
 from rp2350_emu.robotlib.keyword import LOG_LEVEL, OPT_F, PAUSE, keyword, ns
 from rp2350_emu.robotlib.sleep import advance_virtual_seconds
-from rp2350_emu.time.units import NS_PER_S, format_ns, seconds_to_ns
+from rp2350_emu.time.units import seconds_to_ns
 
 
 class EmulationKeywords:
@@ -185,19 +185,4 @@ class EmulationKeywords:
         logger.info(self._state_report())
 
     def _state_report(self) -> str:
-        parts = []
-        for handle in self.emulation.machines.values():
-            if handle.engine is None:
-                continue
-            parts.append(f"== {handle.name} at virtual {format_ns(handle.now_ns)}"
-                         + (f" (stopped: {handle.halted})" if handle.halted else ""))
-            for name, port in handle._uarts.items():
-                parts.append(f"-- {name} output ({len(port.transcript)} bytes):\n"
-                             + describe_uart_transcript(port.transcript))
-                if port.rx_transcript:
-                    parts.append(f"-- {name} input:\n" + describe_uart_transcript(port.rx_transcript))
-            history = handle.pin_history()
-            if history:
-                parts.append("-- pin changes (virtual s, pin, level):\n" + "\n".join(
-                    f"{t / NS_PER_S:.6f} GPIO{pin} {'high' if level else 'low'}" for t, pin, level in history[-200:]))
-        return "\n".join(parts) + ("\n" if parts else "")
+        return state_report(self.emulation)

@@ -1,7 +1,7 @@
 """Parser for Renode platform description (.repl) files.
 
-Covers the subset of the grammar platform files use in practice (see
-docs renode-compat.md section 3): entries `name: Type @ registration`,
+Covers the subset of Renode's platform-description grammar that platform
+files use in practice (Renode's PlatformDescription parser): entries `name: Type @ registration`,
 indented `key: value` attributes, IRQ wiring `[0-3] -> nvic@[0-3]`,
 `init:`-style blocks, `using`, `//` and `/* */` comments and `{ a; b }`
 inline blocks. The result is a merged list of Entry objects; deciding what

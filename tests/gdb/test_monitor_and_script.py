@@ -10,10 +10,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from gdbtools import REPO, RspClient
-
 from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor
+from tests.gdb.helpers import REPO, RspClient
 
 
 def _free_port() -> int:

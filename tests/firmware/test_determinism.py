@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from fw_helpers import REPO
+
+from tests.firmware.helpers import REPO
 
 CASES = {
     "blinky": ["--seconds", "2"],

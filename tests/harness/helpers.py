@@ -10,7 +10,9 @@ from rp2350_emu.robotlib.library import RenodeKeywords
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
-FAKE_FACTORY = "fake_engine:FakeEngine.from_repl"
+#: where `tests` is importable from (subprocesses get it on PYTHONPATH)
+REPO = HERE.parents[1]
+FAKE_FACTORY = "tests.harness.fake_engine:FakeEngine.from_repl"
 
 
 def kw(library: RenodeKeywords, name: str, *args: Any) -> Any:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from renode_helpers import REPO
-from renode_shim import ScriptPeripheral, py27_problems
+
+from tests.conformance.script_shim import ScriptPeripheral, py27_problems
+from tests.renode.helpers import REPO
 
 SCRIPTS = sorted((REPO / "renode" / "peripherals").glob("*.py"))
 

@@ -1,4 +1,4 @@
-// Runs the shared register tables (tests/renode/tables/*.txt) against the C#
+// Runs the shared register tables (tests/conformance/tables/*.txt) against the C#
 // models, compiled with the Renode API stubs, under mono. The chip is wired as
 // tests/peripherals/periph_helpers.py build_chip wires the engine's models.
 // Usage: mono driver.exe TABLE... ; prints one line per failing step

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from fw_helpers import MS, S
+from tests.firmware.helpers import MS, S
 
 
 def echo_of(data: bytes) -> bytes:

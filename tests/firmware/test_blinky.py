@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from fw_helpers import MS, S, pin_changes, uart_lines
+from tests.firmware.helpers import MS, S, pin_changes, uart_lines
 
 
 def test_blinks_twenty_times_in_ten_seconds_at_500ms(boot) -> None:

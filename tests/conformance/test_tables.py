@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from renode_helpers import run_driver
-from tables import TABLES, parse, run_engine, run_scripts
+
+from tests.conformance.tables import TABLES, parse, run_engine, run_scripts
+from tests.renode.helpers import run_driver
 
 
 def _with(impl: str) -> list[Path]:

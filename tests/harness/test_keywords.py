@@ -1,4 +1,4 @@
-"""Keyword semantics, each checked against what Renode does (renode-compat.md §1.3-1.6).
+"""Keyword semantics, each checked against what Renode does (Renode's RenodeKeywords.cs, UartKeywords.cs, TerminalTester.cs, LEDTester.cs).
 
 The fake firmware timings: boot at 1 ms; a UART byte takes 86.805 us
 (10 bits at 115200); blinky toggles GPIO25 every 500 ms starting on; chatty
@@ -8,10 +8,10 @@ prints `tick N` (with colour codes and a NUL) every 100 ms.
 from __future__ import annotations
 
 import pytest
-from harness_helpers import DATA, boot, kw
 
 from rp2350_emu.errors import HarnessError
 from rp2350_emu.robotlib.args import ArgumentMismatch
+from tests.harness.helpers import DATA, boot, kw
 
 BYTE_NS = 86_805
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 import serial
-from harness_helpers import DATA
 
 from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor, MonitorError
+from tests.harness.helpers import DATA
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from fw_helpers import REPO, S
+from tests.firmware.helpers import REPO, S
 
 
 def test_trap_report_on_uart0_then_idle(boot) -> None:

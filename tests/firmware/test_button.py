@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fw_helpers import MS, pin_changes, uart_lines
+from tests.firmware.helpers import MS, pin_changes, uart_lines
 
 
 def test_led_follows_presses_within_20ms(boot) -> None:

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from harness_helpers import DATA, RobotOutcome
+from tests.harness.helpers import DATA, REPO, RobotOutcome
 
 MODERN = """\
 *** Variables ***
@@ -167,7 +167,7 @@ def test_missing_file_is_reported_and_others_still_run(run_robot, tmp_path) -> N
 def test_command_line_entry(fake_factory, tmp_path) -> None:
     suite = tmp_path / "cli.robot"
     suite.write_text(MODERN.replace("@DATA@", str(DATA)))
-    env = {**os.environ, "PYTHONPATH": str(DATA.parent)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run([sys.executable, "-m", "rp2350_emu.robotlib.runner", "-r", str(tmp_path / "out"),
                            "--fixture", "Blinky", str(suite)], capture_output=True, text=True, timeout=120, env=env,
                           check=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness_helpers import DATA
 
 from rp2350_emu.monitor import Monitor, MonitorError
+from tests.harness.helpers import DATA
 
 
 @pytest.fixture

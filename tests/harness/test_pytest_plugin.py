@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from harness_helpers import DATA
+
+from tests.harness.helpers import DATA
 
 pytest_plugins = ["pytester"]
 

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from fw_helpers import REPO
+
+from tests.firmware.helpers import REPO
 
 GUEST_DATA = REPO / "tests" / "guests" / "data"
 

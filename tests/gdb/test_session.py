@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
-from gdbtools import Engine, run_gdb, run_gdb_interrupted
+
+from tests.gdb.helpers import Engine, run_gdb, run_gdb_interrupted
 
 
 def _flash_bytes(elf: Path, address: int, length: int) -> bytes:

@@ -6,11 +6,11 @@ import os
 import subprocess
 import sys
 
-from harness_helpers import DATA, HERE, RobotOutcome
+from tests.harness.helpers import DATA, FAKE_FACTORY, REPO, RobotOutcome
 
 
 def rp2350_emu(*args: str, stdin: str = "", cwd: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(HERE), "RP2350_EMU_MACHINE_FACTORY": "fake_engine:FakeEngine.from_repl"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "RP2350_EMU_MACHINE_FACTORY": FAKE_FACTORY}
     return subprocess.run([sys.executable, "-m", "rp2350_emu.cli", *args], input=stdin, capture_output=True,
                           text=True, timeout=120, env=env, cwd=cwd or str(DATA), check=False)
 
@@ -61,8 +61,8 @@ def test_interactive_monitor_on_a_terminal(tmp_path) -> None:
     pid, fd = pty.fork()
     if pid == 0:  # child: the monitor on a terminal
         os.chdir(DATA)
-        os.environ.update({"HOME": str(tmp_path), "PYTHONPATH": str(HERE),
-                           "RP2350_EMU_MACHINE_FACTORY": "fake_engine:FakeEngine.from_repl"})
+        os.environ.update({"HOME": str(tmp_path), "PYTHONPATH": str(REPO),
+                           "RP2350_EMU_MACHINE_FACTORY": FAKE_FACTORY})
         os.execv(sys.executable, [sys.executable, "-m", "rp2350_emu.cli", "monitor", "board.resc"])
     output = b""
 

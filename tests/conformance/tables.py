@@ -1,6 +1,6 @@
 """Shared register tables: one behaviour, checked on each implementation.
 
-A table (tests/renode/tables/*.txt) is a sequence of steps on a freshly built
+A table (tests/conformance/tables/*.txt) is a sequence of steps on a freshly built
 chip; `# impls: engine csharp python` says which implementations it applies
 to. Steps (numbers decimal or 0x hex, `#` starts a comment):
 
@@ -16,19 +16,18 @@ to. Steps (numbers decimal or 0x hex, `#` starts a comment):
     wdreset WHY|-            watchdog resets requested since the last check
 
 engine: src/rp2350_emu/peripherals (wired as tests/peripherals build_chip);
-csharp: renode/models under mono (tests/renode/csharp/Driver.cs);
-python: renode/peripherals/*.py under renode_shim (their blocks only).
+csharp: renode/models under mono (tests/conformance/csharp/Driver.cs);
+python: renode/peripherals/*.py under script_shim.py (their blocks only).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-TABLES = sorted((REPO / "tests" / "renode" / "tables").glob("*.txt"))
+TABLES = sorted((REPO / "tests" / "conformance" / "tables").glob("*.txt"))
 #: blocks implemented by a Renode PythonPeripheral script, and their window size
 SCRIPTS = {"pads_bank0": ("pads_bank0.py", 0x4000), "eppb": ("eppb.py", 0x1000)}
 
@@ -57,13 +56,9 @@ def num(text: str) -> int:
 
 
 def _engine_chip() -> Any:
-    sys.path.insert(0, str(REPO / "tests" / "peripherals"))
-    try:
-        from periph_helpers import build_chip
-    finally:
-        sys.path.pop(0)
     from rp2350_emu.peripherals.eppb import Eppb
     from rp2350_emu.time.scheduler import Scheduler
+    from tests.peripherals.helpers import build_chip
 
     chip = build_chip(Scheduler())
     chip.eppb = Eppb("eppb", chip.sched)
@@ -145,7 +140,7 @@ def _engine_step(chip: Any, blocks: dict[str, Any], sent: dict[str, list[int]], 
 
 def run_scripts(path: Path) -> list[str]:
     """Run a table's steps on the PythonPeripheral scripts (RESETS steps are the C# wrapper's)."""
-    from renode_shim import ScriptPeripheral
+    from tests.conformance.script_shim import ScriptPeripheral
 
     blocks = {name: ScriptPeripheral(REPO / "renode" / "peripherals" / script, size)
               for name, (script, size) in SCRIPTS.items()}

@@ -1,15 +1,14 @@
-"""Fixtures for the Renode-side checks: the C# models built with mcs against the stubs."""
+"""The C# side of the tables: the models, the Renode API stubs and the table driver, as one mono executable."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # renode_helpers, renode_shim, tables
+from tests.renode.helpers import MODELS, STUBS, mcs_compile
 
-from renode_helpers import HERE, MODELS, STUBS, mcs_compile
+HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")
@@ -20,4 +19,3 @@ def driver_exe(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if proc.returncode != 0:
         pytest.fail(f"C# models do not compile:\n{proc.stdout}{proc.stderr}", pytrace=False)
     return out
-

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gdbtools import REPO, Engine, run_gdb
+
+from tests.gdb.helpers import REPO, Engine, run_gdb
 
 BUILD = REPO / "build"
 

@@ -1,0 +1,1 @@
+"""Architecture checks: the layers contract, import cycles, module size."""

@@ -1,0 +1,1 @@
+"""The built-in engine on small test images from tests/elf."""

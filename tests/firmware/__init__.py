@@ -1,0 +1,1 @@
+"""The real firmware images in the built-in engine."""

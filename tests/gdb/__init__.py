@@ -1,0 +1,1 @@
+"""The GDB server: protocol units, sessions with gdb-multiarch, real firmware."""

@@ -1,0 +1,1 @@
+"""The WebAssembly guests as components in host wasmtime."""

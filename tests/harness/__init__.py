@@ -1,0 +1,1 @@
+"""The Renode-compatible harness over a fake engine: monitor, keywords, runner, bridges, pytest plugin."""

@@ -1,0 +1,1 @@
+"""WIT trace, waveforms, report and snapshots."""

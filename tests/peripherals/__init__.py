@@ -1,0 +1,1 @@
+"""The peripheral models at register level."""
