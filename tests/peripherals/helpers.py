@@ -14,6 +14,7 @@ from rp2350_emu.peripherals import (
     IoBank0,
     PadsBank0,
     Pll,
+    Pwm,
     Resets,
     Sio,
     Ticks,
@@ -40,15 +41,16 @@ def build_chip(sched: Scheduler, **xosc_kwargs: object) -> SimpleNamespace:
     sio = Sio("sio", sched)
     uart0 = UartPl011("uart0", sched, clocks=clocks)
     uart1 = UartPl011("uart1", sched, clocks=clocks)
-    gpio = Gpio("gpio", sched, sio=sio, io_bank0=io, pads_bank0=pads, uart0=uart0, uart1=uart1)
+    pwm = Pwm("pwm", sched, clocks=clocks)
+    gpio = Gpio("gpio", sched, sio=sio, io_bank0=io, pads_bank0=pads, uart0=uart0, uart1=uart1, pwm=pwm)
     resets = Resets("resets", sched)
     for bit, block in (("pll_sys", pll_sys), ("pll_usb", pll_usb), ("timer0", timer0),
                        ("timer1", timer1), ("io_bank0", io), ("pads_bank0", pads),
-                       ("uart0", uart0), ("uart1", uart1)):
+                       ("uart0", uart0), ("uart1", uart1), ("pwm", pwm)):
         resets.attach(bit, block)
     return SimpleNamespace(xosc=xosc, pll_sys=pll_sys, pll_usb=pll_usb, clocks=clocks, ticks=ticks,
                            timer0=timer0, timer1=timer1, watchdog=watchdog, io=io, pads=pads, sio=sio,
-                           uart0=uart0, uart1=uart1, gpio=gpio, resets=resets, sched=sched)
+                           uart0=uart0, uart1=uart1, gpio=gpio, pwm=pwm, resets=resets, sched=sched)
 
 
 def poll(sched: Scheduler, block: Peripheral, offset: int, done: Callable[[int], bool],

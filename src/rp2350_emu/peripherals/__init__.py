@@ -12,6 +12,7 @@ from .gpio import Gpio
 from .io_bank0 import IoBank0
 from .pads_bank0 import PadsBank0
 from .pll import Pll
+from .pwm import Pwm
 from .resets import Resets
 from .sio import Sio
 from .ticks import Ticks
@@ -33,8 +34,9 @@ MODELS: dict[str, type] = {
     "gpio": Gpio,
     "uart_pl011": UartPl011,
     "timer": Timer,
+    "pwm": Pwm,
     "eppb": Eppb,
 }
 
-__all__ = ["MODELS", "Clocks", "Eppb", "Gpio", "IoBank0", "PadsBank0", "Pll", "Resets", "Sio", "Ticks",
+__all__ = ["MODELS", "Clocks", "Eppb", "Gpio", "IoBank0", "PadsBank0", "Pll", "Pwm", "Resets", "Sio", "Ticks",
            "Timer", "UartPl011", "Watchdog", "Xosc"]

@@ -2,7 +2,7 @@
 
 Per pin, the output path is: the function selected by GPIOn_CTRL.FUNCSEL
 (5 = SIO OUT/OE, 2 = UART TX/RX/CTS/RTS, 11 = UART TX/RX on the AUX pins,
-anything else = not driving) -> OUTOVER/OEOVER -> pad OD -> pad ISO latch.
+4 = PWM slice output A/B, anything else = not driving) -> OUTOVER/OEOVER -> pad OD -> pad ISO latch.
 The pad level is the chip's drive if enabled, else an external drive
 (`pin(n).drive(level)`), else the pull resistor (PUE -> 1, PDE -> 0, both =
 bus keeper, none = floating: keeps its last level). The chip sees the pad
@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from rp2350_emu.mmio.signal import Signal
 
-from .io_bank0 import FUNC_SIO, FUNC_UART, FUNC_UART_AUX
+from .io_bank0 import FUNC_PWM, FUNC_SIO, FUNC_UART, FUNC_UART_AUX
 from .pads_bank0 import IE, ISO, OD, PDE, PUE
+from .pwm import DIVMODE_DIV, pin_channel
 
 if TYPE_CHECKING:  # pragma: no cover
     from rp2350_emu.time.scheduler import Scheduler
@@ -72,7 +73,7 @@ class Pin:
 
 
 class Gpio:
-    """Bank-0 pin model. kwargs: sio, io_bank0, pads_bank0, uart0, uart1."""
+    """Bank-0 pin model. kwargs: sio, io_bank0, pads_bank0, uart0, uart1, pwm."""
 
     size = 0  # not on the bus: it couples the blocks that are
 
@@ -86,11 +87,12 @@ class Gpio:
         self.io: Any = None
         self.pads: Any = None
         self.uarts: list[Any] = [None, None]
+        self.pwm: Any = None
         self._inputs = 0
         self.connect(**kwargs)
 
     def connect(self, sio: Any = None, io_bank0: Any = None, pads_bank0: Any = None,
-                uart0: Any = None, uart1: Any = None) -> None:
+                uart0: Any = None, uart1: Any = None, pwm: Any = None) -> None:
         """Couple to the register blocks (any subset, any order)."""
         if sio is not None:
             self.sio = sio
@@ -106,6 +108,11 @@ class Gpio:
                 self.uarts[index] = uart
                 uart.txd.connect(lambda _level, i=index: self._uart_changed(i))
                 uart.rts_n.connect(lambda _level, i=index: self._uart_changed(i))
+        if pwm is not None:
+            self.pwm = pwm
+            pwm.routed = self._pwm_routed
+            pwm.on_output = self._pwm_changed
+            pwm.input_level = self._pwm_b_input
         self.update_all()
 
     def pin(self, n: int) -> Pin:
@@ -135,6 +142,32 @@ class Gpio:
             self.update_all()
         else:
             self.update(n)
+        if self.pwm is not None:  # FUNCSEL may have moved a pin to or from a PWM slice
+            for i in range(len(self.pwm.slices)) if n < 0 else (pin_channel(n)[0],):
+                self.pwm.routing_changed(i)
+
+    # -- PWM ---------------------------------------------------------------------------------
+    @staticmethod
+    def _pwm_pins(slice_: int) -> tuple[int, ...]:
+        """The GPIOs that can carry slice `slice_`'s outputs (A on the even one)."""
+        if slice_ < 8:
+            return 2 * slice_, 2 * slice_ + 1, 16 + 2 * slice_, 17 + 2 * slice_
+        first = 32 + 2 * (slice_ - 8)
+        return first, first + 1, first + 8, first + 9
+
+    def _is_pwm(self, n: int) -> bool:
+        return n < NUM_PINS and self.io is not None and self.io.funcsel(n) == FUNC_PWM
+
+    def _pwm_routed(self, slice_: int, channel: int) -> bool:
+        return any(self._is_pwm(n) for n in self._pwm_pins(slice_) if n & 1 == channel)
+
+    def _pwm_changed(self, slice_: int) -> None:
+        for n in self._pwm_pins(slice_):
+            if self._is_pwm(n):
+                self.update(n)
+
+    def _pwm_b_input(self, slice_: int) -> bool:
+        return any(self.pins[n].input for n in self._pwm_pins(slice_) if n & 1 and self._is_pwm(n))
 
     def _uart_changed(self, index: int) -> None:
         if self.io is None:
@@ -154,6 +187,14 @@ class Gpio:
             word = 0 if n < 32 else 1
             bit = n & 31
             return bool(sio.gpio[word] >> bit & 1), bool(sio.gpio[2 + word] >> bit & 1)
+        if funcsel == FUNC_PWM:
+            if self.pwm is None:
+                return False, False
+            slice_, channel = pin_channel(n)
+            s = self.pwm.slices[slice_]
+            if channel == 1 and s.divmode != DIVMODE_DIV:
+                return False, False  # B is the counter's input in the gated and edge modes
+            return s.output(channel), True
         func = uart_function(n, funcsel)
         if func is not None:
             uart = self.uarts[func[0]]
@@ -207,6 +248,8 @@ class Gpio:
                 self.sio.set_gpio_inputs(self._inputs & 0xFFFFFFFF, self._inputs >> 32)
             if self.io is not None:
                 self.io.set_input(n, chip_in)
+            if n & 1 and self.pwm is not None and self._is_pwm(n):
+                self.pwm.input_changed(pin_channel(n)[0], chip_in)
         if level != pin.signal.level:
             pin.signal.set(level)
             for callback in self._listeners:
