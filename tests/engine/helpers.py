@@ -15,6 +15,7 @@ PLATFORM = REPO / "platforms" / "boards" / "pico2.repl"
 SOC = REPO / "platforms" / "cpus" / "rp2350.repl"
 NS_PER_MS = 1_000_000
 
+
 def word(machine: Machine, symbol: str, index: int = 0) -> int:
     return machine.cpu.read_u32(machine.get_symbol_address(symbol) + 4 * index)
 

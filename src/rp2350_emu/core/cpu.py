@@ -94,6 +94,14 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
         self._unmask_sites: set[int] = set()  # cpsie / msr to a mask register
         #: address -> callbacks run (between slices) before the instruction there executes
         self._address_hooks: dict[int, list[Callable[[int], None]]] = {}
+        #: skip idle/poll loops and fast-forward delay loops (off: run every instruction;
+        #: the events are the same either way)
+        self._skip_loops = True
+        self.max_slice = MAX_SLICE
+        #: writable memory, (base, end): where a loop pass's stores are checked
+        self.ram_ranges: list[tuple[int, int]] = []
+        #: whether reading a register changes nothing (set by the bus): fn(device, offset)
+        self.read_is_pure: Callable[[object, int], bool] = lambda _device, _offset: False
         self.reset_state()
 
     def reset_state(self) -> None:
@@ -115,10 +123,16 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
         self._deadline_cycles = 0
         self._wfe_resume_pc: int | None = None
         self._stalls = 0
-        # poll-loop detector: [address, value, counter at the read, loop length, repeats]
-        self._poll = [None, None, 0, 0, 0]
-        self._poll_snapshot: tuple | None = None
-        self._poll_period: tuple[int, int] | None = None  # (loop length, counter) of a pure poll
+        self.reset_fast_paths()
+
+    @property
+    def skip_loops(self) -> bool:
+        return self._skip_loops
+
+    @skip_loops.setter
+    def skip_loops(self, on: bool) -> None:
+        self._skip_loops = bool(on)
+        self._exits_dirty = True  # delay-loop exits come and go with it
 
     # -- time -----------------------------------------------------------------
     def ns_of(self, cycles: int) -> int:
@@ -132,6 +146,11 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
         if self._in_slice:
             return self.ns_of(self._slice_start + self._ctr.counter.value)
         return self.ns_of(self.cycles)
+
+    @property
+    def executed_now(self) -> int:
+        """Instructions executed so far, the running slice included (exact inside MMIO callbacks)."""
+        return self.instructions + (self._ctr.counter.value if self._in_slice else 0)
 
     def _on_earlier_event(self, at_ns: int) -> None:
         if self._in_slice:
@@ -281,7 +300,7 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
                 self._watch_unmasking(masked)
             if masked:
                 budget = min(budget, MASKED_SLICE)
-            self._run_slice(budget)
+            self._run_slice(self._plan_slice(budget))
 
     def _run_slice(self, budget: int) -> None:
         uc = self.uc
@@ -306,20 +325,21 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
             self.cycles = start + executed
             self.instructions += executed
             self.slices += 1
-        if self._poll_period is not None:
-            (period, at), self._poll_period = self._poll_period, None
-            if by_count and counter == at + 1:  # stopped right after the polling read
-                self._skip_poll(period)
         sched.advance_to(self.ns_of(self.cycles))
         if self.error is not None:
             raise self.error
         if self._fault is not None:
+            self._poll_candidate = None
             fault, self._fault = self._fault, None
             self._take_fault(fault)
         elif failure is not None:
+            self._poll_candidate = None
             self._on_uc_error(failure, executed)
         elif not by_count:
+            self._poll_candidate = None
             self._on_early_stop(executed)
+        else:
+            self._after_slice(executed, budget)
 
     def _live_ns(self) -> int:
         return self.ns_of(self._slice_start + self._ctr.counter.value)

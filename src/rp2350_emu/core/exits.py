@@ -41,7 +41,9 @@ class ExitSites:
         self.request_exit()
 
     def _exit_set(self) -> set[int]:
-        exits = set(self._sev_sites) | set(self._delay_sites) | set(self._address_hooks)
+        exits = set(self._sev_sites) | set(self._address_hooks)
+        if self.skip_loops:
+            exits |= set(self._delay_sites)
         if self._fp_gated:
             exits |= self._fp_sites
         if self._watch_unmask:
@@ -107,7 +109,7 @@ class ExitSites:
             return  # else the next slice runs it (or stops again for another kind of exit)
         uc = self.uc
         hw = self._halfword(pc) or 0
-        if pc in self._delay_sites and hw & 0xF8FF == 0x3801 and self._halfword(pc + 2) == 0xD1FD:
+        if self.skip_loops and pc in self._delay_sites and hw & 0xF8FF == 0x3801 and self._halfword(pc + 2) == 0xD1FD:
             self._fast_forward_delay(pc, self._delay_sites[pc])
         elif pc in self._sev_sites and hw == SEV:
             self.event_register = True

@@ -1,80 +1,225 @@
-"""Fast paths: pure status-poll loops and countdown delay loops, skipped exactly.
+"""Fast paths: idle and poll loops of any shape, and countdown delay loops, skipped exactly.
 
-A skipped iteration is accounted in cycles and instructions as if it ran,
-so virtual time and every event stay the same as running it.
+A loop is idle when one pass through it leaves the machine exactly as it was:
+the same registers at the same point of the loop, no memory changed (a
+store may only write what is already there), no MMIO write, and only reads
+without side effects of registers that change on events alone (not
+`varies`). Until the next scheduled event nothing can make the next pass
+different, so the passes up to that event are accounted in cycles and
+instructions without running them, and the machine resumes at the same
+point with the same state: the same events at the same virtual times as
+running them (`skip_loops = False`, `--no-skip`, runs everything).
+
+Loops are found two ways:
+
+* polls: the MMIO reads form a repeating sequence (one register, or several
+  as the HAL's `read_raw` reads UARTFR then UARTRSR, or one register at
+  several PCs as an unrolled loop does). The slice ends after a read; one
+  pass is then run under a memory-write hook and compared (`_verify_pass`).
+* loops that read no MMIO (a flag an interrupt handler sets): after a slice
+  that ran its whole budget with no event due, the core steps a few
+  instructions looking for the first return to the same state.
+
+Countdown loops (`subs rN, #1; bne .-2`, what `cortex_m::asm::delay` compiles
+to) change a register every pass; their exit site fast-forwards them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
+from unicorn import UC_HOOK_MEM_WRITE
 from unicorn import arm_const as A
 
-from rp2350_emu.core.arch import LOW_REGS, SNAPSHOT_REGS
+from rp2350_emu.core.arch import FULL_STATE_REGS, LOW_REGS
 
-#: a status register read this many times in a row, same value, same loop
-#: length, is a poll loop candidate (then checked: see watch_read)
-POLL_REPEATS = 8
-#: a loop found impure is not looked at again for this many reads
+#: longest repeating read sequence looked for (reads per pass)
+MAX_PERIOD_READS = 8
+#: matching reads in a row before one pass is verified
+MIN_MATCHED_READS = 8
+#: a pass found impure: reads before looking again
 POLL_BACKOFF = 4096
+#: instructions stepped looking for a loop without MMIO reads
+PROBE_STEPS = 48
+#: a long slice first runs this many instructions, then the core probes for a loop
+PROBE_SLICE = 2_000
+#: a probe that finds no loop: slices before the next probe (doubling per failure, capped)
+PROBE_BACKOFF = 2
+MAX_PROBE_BACKOFF = 64
 
 
 class FastPaths:
-    """Mixin of CortexM33 (cpu.py): poll-loop detection and delay-loop fast-forward."""
+    """Mixin of CortexM33 (cpu.py): loop detection, verification and skipping."""
 
-    def watch_read(self, address: int, value: int, pure: Callable[[], bool]) -> None:
-        """Every MMIO read passes here (the bus calls it; kept cheap).
+    def reset_fast_paths(self) -> None:
+        #: the last reads: (address, value, absolute instruction count)
+        self._reads: list[tuple[int, int, int]] = []
+        #: per candidate period k (index k): matching reads in a row
+        self._matched = [0] * (MAX_PERIOD_READS + 1)
+        self._read_backoff = 0
+        self._poll_candidate: tuple[int, int, int] | None = None  # (reads per pass, insns per pass, at)
+        self._verifying = False
+        self._pass_reads: list[tuple[int, int, bool]] = []
+        self._pass_dirty = False
+        self._probe_wait = 0
+        self._probe_failures = 0
+        self._probe_armed = False
 
-        Firmware spinning on a status bit (XOSC STABLE, PLL LOCK, UART TXFF)
-        repeats one read with one result at a fixed period until an event
-        changes it. Once the whole register file is seen identical on two
-        consecutive iterations and the read has no side effect, the loop is
-        pure: every iteration until the next event would be the same, so the
-        slice ends and their time is accounted without running them."""
-        poll = self._poll
-        counter = self._ctr.counter.value
-        period = counter - poll[2]
-        poll[2] = counter
-        if address != poll[0] or value != poll[1] or period != poll[3]:
-            poll[0], poll[1], poll[3], poll[4] = address, value, period, 0
-            self._poll_snapshot = None
+    # -- observation (MMIO callbacks, inside a slice) ---------------------------------------
+    def watch_read(self, address: int, value: int, device: Any, offset: int) -> None:
+        """Every MMIO read passes here (the bus calls it; kept cheap)."""
+        if not self.skip_loops:
             return
-        poll[4] += 1
-        if poll[4] < POLL_REPEATS:
+        if self._verifying:
+            self._pass_reads.append((address, value, self.read_is_pure(device, offset)))
             return
-        snapshot = self.uc.reg_read_batch(SNAPSHOT_REGS)
-        if self._poll_snapshot is None:
-            self._poll_snapshot = snapshot
-        elif snapshot == self._poll_snapshot and pure():
-            self._poll_period = (period, counter)
-            self.request_exit()
-        else:
-            poll[4] = -POLL_BACKOFF  # this loop changes state: run it for real
-            self._poll_snapshot = None
+        if self._read_backoff:
+            self._read_backoff -= 1
+            return
+        at = self._slice_start + self._ctr.counter.value
+        reads = self._reads
+        reads.append((address, value, at))
+        n = len(reads)
+        if n > 2 * MAX_PERIOD_READS + 1:
+            del reads[0]
+            n -= 1
+        matched = self._matched
+        last = n - 1
+        for k in range(1, min(MAX_PERIOD_READS, last) + 1):
+            a, b = reads[last], reads[last - k]
+            if a[0] == b[0] and a[1] == b[1] and (last - k == 0 or
+                                                  a[2] - reads[last - 1][2] == b[2] - reads[last - k - 1][2]):
+                matched[k] += 1
+                if matched[k] >= MIN_MATCHED_READS and matched[k] >= 2 * k:
+                    if self.read_is_pure(device, offset):
+                        self._poll_candidate = (k, at - reads[last - k][2], at)
+                        self.request_exit()
+                    return
+            else:
+                matched[k] = 0
 
     def watch_write(self) -> None:
-        """An MMIO write: whatever loop this is, it is not a pure poll."""
-        self._poll[4] = 0
-        self._poll_snapshot = None
+        """An MMIO write: whatever loop this is, it is not idle."""
+        if self._verifying:
+            self._pass_dirty = True
+            return
+        self._forget_reads()
 
-    def _skip_poll(self, period: int) -> None:
+    def _forget_reads(self) -> None:
+        self._reads.clear()
+        matched = self._matched
+        for k in range(len(matched)):
+            matched[k] = 0
+
+    # -- after a slice ---------------------------------------------------------------------
+    def _after_slice(self, executed: int, budget: int) -> None:
+        """Skip an idle loop a slice that ended by its instruction count stopped in, if it is
+        one (called by _run_slice). Never while an interrupt is due: the run loop takes it first."""
+        candidate, self._poll_candidate = self._poll_candidate, None
+        if self._verifying or not self.skip_loops or self._interrupt_due():
+            return
+        armed, self._probe_armed = self._probe_armed, False
+        if candidate is not None:
+            if self.cycles == candidate[2]:  # stopped right after the read
+                self._try_poll(candidate)
+            return
+        if armed and executed == budget:
+            self._probe_loop()
+
+    def _plan_slice(self, budget: int) -> int:
+        """The budget of the next slice: a long one starts with a short slice and a probe for
+        a loop without MMIO (unless recent probes found none)."""
+        if not self.skip_loops or budget <= 4 * PROBE_SLICE:
+            return budget
+        if self._probe_wait:
+            self._probe_wait -= 1
+            return budget
+        self._probe_armed = True
+        return PROBE_SLICE
+
+    def _interrupt_due(self) -> bool:
+        nvic = self.scs.nvic
+        return nvic.has_candidate() and nvic.preempting(self.execution_priority()) is not None
+
+    def _skip_limit(self) -> int:
         nxt = self.scheduler.next_event_ns()
-        limit = self._deadline_cycles if nxt is None else min(self.cycles_at(nxt), self._deadline_cycles)
-        loops = max(limit - self.cycles, 0) // period
-        self.cycles += loops * period
-        self.fast_forwarded += loops * period
-        self._poll[4] = 0
-        self._poll_snapshot = None
+        return self._deadline_cycles if nxt is None else min(self.cycles_at(nxt), self._deadline_cycles)
 
+    def _try_poll(self, candidate: tuple[int, int, int]) -> None:
+        """Verify a pass of the repeating reads; a pass of k reads that does not come back to
+        the same state may be part of a longer one (an unrolled loop: k, 2k, 4k reads)."""
+        reads = self._reads
+        k = candidate[0]
+        while k <= MAX_PERIOD_READS and k < len(reads):
+            period = reads[-1][2] - reads[-1 - k][2]
+            if self._skip_limit() - self.cycles < 2 * period:
+                break  # the next event is too close to be worth it
+            if self._verify_pass(period, [(a, v) for a, v, _ in reads[-k:]]):
+                self._skip_passes(period)
+                self._probe_failures = 0
+                self._forget_reads()
+                return
+            k *= 2
+        self._read_backoff = POLL_BACKOFF
+        self._forget_reads()
+
+    def _probe_loop(self) -> None:
+        """Step up to PROBE_STEPS instructions for a return to this exact state."""
+        uc = self.uc
+        start_pc = uc.reg_read(A.UC_ARM_REG_PC)
+        before = uc.reg_read_batch(FULL_STATE_REGS)
+        start_cycles = self.cycles
+        limit = self._skip_limit()
+        if limit - self.cycles < 4 * PROBE_STEPS:
+            return
+        events_before = self.scheduler.next_event_ns()
+        found = 0
+        with self._watching_memory():
+            for step in range(1, PROBE_STEPS + 1):
+                self._run_slice(1)
+                if self.cycles != start_cycles + step or self.sleeping is not None or \
+                        self.scheduler.next_event_ns() != events_before or self._pass_dirty or \
+                        not all(pure for _a, _v, pure in self._pass_reads):
+                    break
+                if uc.reg_read(A.UC_ARM_REG_PC) == start_pc and uc.reg_read_batch(FULL_STATE_REGS) == before:
+                    found = step
+                    break
+        if found:
+            self._probe_failures = 0
+            self._skip_passes(found)
+        else:
+            self._probe_failures += 1
+            self._probe_wait = min(PROBE_BACKOFF << self._probe_failures, MAX_PROBE_BACKOFF)
+
+    def _verify_pass(self, period: int, pattern: list[tuple[int, int]]) -> bool:
+        """Run one pass of `period` instructions; True if it left everything as it was."""
+        uc = self.uc
+        before = uc.reg_read_batch(FULL_STATE_REGS)
+        start = self.cycles
+        with self._watching_memory():
+            self._run_slice(period)
+            reads = list(self._pass_reads)
+            dirty = self._pass_dirty
+        return (self.cycles == start + period and self.sleeping is None and not dirty
+                and [(a, v) for a, v, _ in reads] == pattern and all(p for _a, _v, p in reads)
+                and uc.reg_read_batch(FULL_STATE_REGS) == before)
+
+    def _skip_passes(self, period: int) -> None:
+        passes = max(self._skip_limit() - self.cycles, 0) // period
+        self.cycles += passes * period
+        self.fast_forwarded += passes * period
+
+    def _watching_memory(self) -> _MemoryWatch:
+        return _MemoryWatch(self)
+
+    # -- countdown loops -------------------------------------------------------------------
     def _fast_forward_delay(self, pc: int, reg: int) -> None:
         """`subs rN, #1; bne` runs rN times at 2 cycles each: skip it whole,
         or up to the next event (the loop resumes from the exit)."""
         uc = self.uc
         rid = LOW_REGS[reg]
         remaining = uc.reg_read(rid) or (1 << 32)
-        nxt = self.scheduler.next_event_ns()
-        limit = self._deadline_cycles if nxt is None else min(self.cycles_at(nxt), self._deadline_cycles)
-        room = max(limit - self.cycles, 0)
+        room = max(self._skip_limit() - self.cycles, 0)
         k = min(remaining, max(room // 2, 1))
         remaining -= k
         self.cycles += 2 * k
@@ -84,3 +229,35 @@ class FastPaths:
             # flags as the last subs left them: Z=1, C=1 (no borrow)
             uc.reg_write(A.UC_ARM_REG_APSR_NZCV, 0x60000000)
             uc.reg_write(A.UC_ARM_REG_PC, (pc + 4) | 1)
+
+
+class _MemoryWatch:
+    """While active: MMIO reads are recorded, and any store that changes memory or any
+    MMIO write marks the pass dirty (a hook on every writable memory region)."""
+
+    def __init__(self, cpu: Any) -> None:
+        self.cpu = cpu
+        self.hooks: list[int] = []
+
+    def __enter__(self) -> _MemoryWatch:  # noqa: PYI034 - a private helper, never subclassed
+        cpu = self.cpu
+        cpu._verifying = True
+        cpu._pass_reads = []
+        cpu._pass_dirty = False
+        uc = cpu.uc
+
+        def on_write(_uc: Any, _access: int, address: int, size: int, value: int, _ud: Any) -> None:
+            if cpu._pass_dirty:
+                return
+            current = int.from_bytes(uc.mem_read(address, size), "little")
+            if current != value & ((1 << (8 * size)) - 1):
+                cpu._pass_dirty = True
+
+        for base, end in cpu.ram_ranges:
+            self.hooks.append(uc.hook_add(UC_HOOK_MEM_WRITE, on_write, begin=base, end=end - 1))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for hook in self.hooks:
+            self.cpu.uc.hook_del(hook)
+        self.cpu._verifying = False

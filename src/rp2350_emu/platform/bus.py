@@ -57,6 +57,7 @@ class Bus:
         self.cpu = cpu
         self.regions: list[Region] = []
         cpu.describe_address = self.describe
+        cpu.read_is_pure = side_effect_free
 
     def _claim(self, name: str, base: int, size: int, kind: str, device: object = None) -> Region:
         if base % PAGE or size % PAGE or size <= 0:
@@ -74,6 +75,8 @@ class Bus:
         region = self._claim(name, base, size, "ram" if writable else "rom")
         perms = UC_PROT_READ | UC_PROT_EXEC | (UC_PROT_WRITE if writable else 0)
         self.cpu.uc.mem_map(base, size, perms)
+        if writable:
+            self.cpu.ram_ranges.append((base, base + size))
         return region
 
     def map_peripheral(self, device: Peripheral, base: int, size: int | None = None) -> Region:
@@ -90,7 +93,7 @@ class Bus:
                 if offset >= size:
                     raise UnmodeledAccess(base + offset, False, width, where=f"{device.name} past its end")
                 value = read_model(offset, width)
-                watch_read(base + offset, value, lambda: side_effect_free(device, offset))
+                watch_read(base + offset, value, device, offset)
                 return value
             except Exception as exc:  # noqa: BLE001 - every failure must stop the run
                 self._fail(exc, device, base + offset, False, width, None)

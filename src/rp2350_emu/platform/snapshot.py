@@ -41,7 +41,7 @@ SYSTEM_REGS = {"xpsr": A.UC_ARM_REG_XPSR, "primask": A.UC_ARM_REG_PRIMASK, "base
 FP_REGS = {f"s{i}": getattr(A, f"UC_ARM_REG_S{i}") for i in range(32)}
 #: CortexM33 attributes that are run state (the rest is wiring or derived)
 CPU_STATE = ("cycles", "instructions", "fast_forwarded", "slices", "idle_ns", "sleeping", "event_register",
-             "_wfe_resume_pc", "_stalls", "_poll")
+             "_wfe_resume_pc", "_stalls")
 
 
 def _sha256(path: Path) -> str:
@@ -205,8 +205,7 @@ def _restore_cpu(cpu: Any, data: dict[str, Any], dec: Decoder) -> None:
     uc.reg_write(A.UC_ARM_REG_PC, regs["pc"] | 1)
     for name, encoded in data["state"].items():
         setattr(cpu, name, dec.value(encoded, getattr(cpu, name), f"$cpu.{name}"))
-    cpu._poll_snapshot = None
-    cpu._poll_period = None
+    cpu.reset_fast_paths()  # loop detection starts afresh; it holds no machine state
     cpu._exits_dirty = True  # exits are derived from CPACR and the scan: recomputed on the next run
     mismatched = [name for name, reg in {**CORE_REGS, **SYSTEM_REGS}.items()
                   if name != "pc" and uc.reg_read(reg) != regs[name]]

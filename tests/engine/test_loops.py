@@ -1,0 +1,79 @@
+"""Idle and poll loops of every shape are skipped exactly (tests/elf/loops.c).
+
+Each phase of loops.c toggles GPIO25 at its start and end. With skipping on
+and off the phases must end at the same virtual times and leave the same
+memory; the skippable phases must also cost almost no executed instructions,
+the others must run every pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from rp2350_emu.platform.events import fingerprint
+from rp2350_emu.platform.machine import Machine
+from tests.engine.helpers import run_to_done, word
+
+PHASES = ("unrolled poll", "two-register poll", "masked poll", "interrupt flag", "countdown",
+          "memory-changing poll", "free-running counter")
+SKIPPABLE = {"unrolled poll", "two-register poll", "masked poll", "interrupt flag", "countdown"}
+
+
+def run(boot: Callable[..., Machine], skip: bool) -> tuple[Machine, list[int], list[int]]:
+    """(machine, LED edge times, executed instructions at each edge)."""
+    machine = boot("loops")
+    machine.cpu.skip_loops = skip
+    executed: list[int] = []
+    machine.gpio.add_listener(lambda pin, _level: executed.append(machine.cpu.executed_now) if pin == 25 else None)
+    run_to_done(machine, 200_000_000)
+    edges = [e.t_ns for e in machine.events if e.kind == "pin" and e.data["pin"] == 25]
+    assert len(edges) == 2 * len(PHASES)
+    return machine, edges, executed
+
+
+@pytest.fixture(scope="module")
+def both(elf_dir_module) -> dict[bool, tuple[Machine, list[int], list[int]]]:
+    return {skip: run(elf_dir_module, skip) for skip in (True, False)}
+
+
+@pytest.fixture(scope="module")
+def elf_dir_module(elf_dir) -> Callable[..., Machine]:
+    from tests.engine.helpers import PLATFORM
+
+    def make(name: str) -> Machine:
+        machine = Machine.from_repl(PLATFORM)
+        machine.load_elf(elf_dir / f"{name}.elf")
+        return machine
+    return make
+
+
+def test_the_same_events_at_the_same_times_with_skipping_on_and_off(both) -> None:
+    on, off = both[True][0], both[False][0]
+    assert fingerprint(on.events) == fingerprint(off.events)
+    assert on.cpu.cycles == off.cpu.cycles
+    for symbol in ("ram_counter", "systicks", "flag", "countdown_left"):
+        assert word(on, symbol) == word(off, symbol), symbol
+    assert on.cpu.fast_forwarded > 0 and off.cpu.fast_forwarded == 0
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_phase_is_skipped_or_run_as_it_must(both, phase: str) -> None:
+    i = PHASES.index(phase)
+    _m, edges, executed = both[True]
+    _m, _edges_off, executed_off = both[False]
+    ran = executed[2 * i + 1] - executed[2 * i]
+    ran_off = executed_off[2 * i + 1] - executed_off[2 * i]
+    assert ran_off > 10_000  # the phase is long enough to tell
+    if phase in SKIPPABLE:
+        assert ran < ran_off / 20, f"{phase}: {ran} of {ran_off} instructions executed"
+    else:
+        assert ran == ran_off, f"{phase}: a loop that changes state was skipped"
+
+
+def test_the_memory_changing_loop_counted_every_pass(both) -> None:
+    machine, edges, _ = both[True]
+    passes = word(machine, "ram_counter")
+    duration_cycles = (edges[11] - edges[10]) * 150 // 1000
+    assert passes > 10_000 and 7 * passes <= duration_cycles + 40
