@@ -61,7 +61,7 @@ def test_the_same_events_at_the_same_times_with_skipping_on_and_off(both) -> Non
 @pytest.mark.parametrize("phase", PHASES)
 def test_each_phase_is_skipped_or_run_as_it_must(both, phase: str) -> None:
     i = PHASES.index(phase)
-    _m, edges, executed = both[True]
+    _m, _edges, executed = both[True]
     _m, _edges_off, executed_off = both[False]
     ran = executed[2 * i + 1] - executed[2 * i]
     ran_off = executed_off[2 * i + 1] - executed_off[2 * i]
