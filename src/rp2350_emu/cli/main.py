@@ -11,6 +11,7 @@ Exit status: 0 clean, 1 bad usage or bad input file, 2 emulation error
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -57,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fingerprint", action="store_true", help="print the SHA-256 of the event stream")
     run.add_argument("--repl", help="platform description (default platforms/boards/pico2.repl)")
     run.add_argument("--mips", type=float, help="instructions per microsecond (default from the .repl)")
+    run.add_argument("--no-skip", action="store_true",
+                     help="run every instruction: no idle/poll-loop skipping or delay fast-forward "
+                     "(the events are the same; for checking that)")
     run.add_argument("--gdb", type=int, metavar="PORT",
                      help="serve GDB on 127.0.0.1:PORT (0 picks a free port); the run then lasts until GDB "
                      "kills it, or --seconds if given")
@@ -94,6 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rp2350-emu: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly; later flushes must not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _one_line(exc: BaseException) -> str:

@@ -101,6 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.elf and not args.restore:
         raise UsageError("run: an ELF is needed (or --restore FILE)")
     machine = insight_cli.machine_for_run(args, args.repl or default_repl())
+    machine.cpu.skip_loops = not args.no_skip
     start_ns = machine.now_ns  # 0, or the snapshot's time with --restore
     for press in presses:
         press.schedule(machine)
