@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from rp2350_emu.errors import EmulationError
 from rp2350_emu.platform.events import fingerprint
+from rp2350_emu.platform.machine import Machine
 from tests.engine.helpers import NS_PER_MS, run_to_done
 
 
@@ -90,3 +94,36 @@ def test_sysresetreq_reboots_and_keeps_time(boot):
     machine.run_for(10 * NS_PER_MS)
     assert machine.now_ns > t
     assert machine.uart_text("uart0").count(b"hello 0") == 2  # printed again after the reboot
+
+
+def _run_snippet(machine: Machine, code: bytes, r0: int) -> str:
+    """Run a few Thumb instructions from SRAM with r0 set; the error text they stop with."""
+    from unicorn import arm_const as A
+
+    machine.cpu.uc.mem_write(0x20040000, code)
+    machine.cpu.uc.reg_write(A.UC_ARM_REG_R0, r0)
+    machine.cpu.pc = 0x20040000
+    with pytest.raises(EmulationError) as stopped:
+        machine.run_for(1_000)
+    return str(stopped.value)
+
+
+@pytest.mark.parametrize("address, name", [(0x40090000, "I2C0 IC_CON"), (0x400A0008, "ADC FCS"),
+                                          (0x50200000, "PIO0 CTRL")])
+def test_an_unmodeled_block_is_named_from_the_address_map(boot, address: int, name: str) -> None:
+    machine = boot("uart")
+    text = _run_snippet(machine, bytes.fromhex("0168"), address)  # ldr r1, [r0]
+    assert f"unmodeled read of 4 byte(s) at 0x{address:08x}" in text
+    assert f"(0x{address:08x} is {name}: not modeled)" in text
+    assert "pc=0x20040000" in text
+
+
+def test_an_unmodeled_register_of_a_modeled_block_is_named(boot) -> None:
+    machine = boot("uart")
+    text = _run_snippet(machine, bytes.fromhex("0168"), 0xD0000080)  # SIO interpolator 0
+    assert "in gpio+0x80 (SIO INTERP0_ACCUM0: not modeled)" in text
+
+
+def test_an_address_outside_every_block_says_nothing_is_there(boot) -> None:
+    machine = boot("uart")
+    assert "(nothing is mapped there)" in _run_snippet(machine, bytes.fromhex("0168"), 0x60000000)

@@ -86,6 +86,8 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
         self.scs = None  # the Scs block (NVIC/SCB/SysTick), attached by the machine
         self.symbolize: Callable[[int], str] = lambda address: ""
         self.describe_address: Callable[[int], str] = lambda address: ""
+        #: what the chip has at an address nothing is mapped at (the bus sets it)
+        self.describe_unmapped: Callable[[int], str] = lambda address: ""
         #: called on exception entry and return: (kind "enter"/"exit", exception, t_ns)
         self.exception_listeners: list[Callable[[str, int, int], None]] = []
         self._fp_sites: set[int] = set()
@@ -387,6 +389,10 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
             return f" 0x{hw:04x} 0x{self._halfword(pc + 2) or 0:04x}"
         return f" 0x{hw:04x}"
 
+    def _unmapped_text(self, address: int) -> str:
+        name = self.describe_unmapped(address)
+        return f"0x{address:08x} is {name}: not modeled" if name else "nothing is mapped there"
+
     def _on_bad_memory(self, uc: Uc, access: int, address: int, size: int, value: int, _ud: object) -> bool:
         pc = uc.reg_read(A.UC_ARM_REG_PC)
         write = access in (UC_MEM_WRITE_UNMAPPED, UC_MEM_WRITE_PROT)
@@ -401,7 +407,7 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
                                         f" in read-only {region or 'memory'} at {where}")
         elif access in (UC_MEM_READ_UNMAPPED, UC_MEM_WRITE_UNMAPPED):
             self.error = UnmodeledAccess(address, write, size, value if write else None,
-                                         where=f"{where} (nothing is mapped there)")
+                                         where=f"{where} ({self._unmapped_text(address)})")
         else:  # pragma: no cover - Unicorn has no other invalid kinds
             self.error = EmulationError(f"invalid memory access {access} at 0x{address:08x} at {where}")
         return False

@@ -16,6 +16,7 @@ from unicorn import UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE
 
 from rp2350_emu.errors import ConfigError, EmulationError, UnmodeledAccess
 from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.platform.address_map import name_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from rp2350_emu.core.cpu import CortexM33
@@ -57,6 +58,7 @@ class Bus:
         self.cpu = cpu
         self.regions: list[Region] = []
         cpu.describe_address = self.describe
+        cpu.describe_unmapped = name_of
         cpu.read_is_pure = side_effect_free
 
     def _claim(self, name: str, base: int, size: int, kind: str, device: object = None) -> Region:
@@ -116,6 +118,9 @@ class Bus:
         cpu = self.cpu
         where = f"{cpu.where()} in {device.name}+0x{address - device.base:x}"
         if isinstance(exc, UnmodeledAccess):
+            name = name_of(address)
+            if name:
+                where += f" ({name}: not modeled)"
             error: EmulationError = UnmodeledAccess(address, write, width, value, where=where)
         elif isinstance(exc, EmulationError):
             error = EmulationError(f"{exc} ({where})")
