@@ -16,10 +16,10 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "rp2350_emu" / "platform" / "address_map.json"
 PERIPHERAL = re.compile(r"pub struct (\w+) \{.*?pub const PTR: \*const (\w+)::RegisterBlock = (0x[0-9a-f_]+)",
-                        re.S)
+                        re.DOTALL)
 ACCESSOR = re.compile(r'#\[doc = "(0x[0-9a-f]+)(?:\.\.(0x[0-9a-f]+))? - (?:[^"\\]|\\.)*"\]\s*(?:#\[[^\]]*\]\s*)*'
                       r"pub const fn (\w+)\(&self(, n: usize)?\) -> &(\w+)")
-FIELD = re.compile(r"^\s+(\w+): \[(\w+); (\d+)\],", re.M)
+FIELD = re.compile(r"^\s+(\w+): \[(\w+); (\d+)\],", re.MULTILINE)
 
 
 def find_pac() -> Path:
