@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 import pytest
 
 from rp2350_emu.cli.main import main
+from rp2350_emu.errors import ConfigError
 from rp2350_emu.insight.measure import PAINT, MemoryPainter, expected_crc, percentile
 from tests.insight.helpers import boot
 
@@ -64,3 +66,20 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile(values, 99) == 99
     assert percentile(values, 50) == 50
     assert percentile([7], 99) == 7
+
+
+def test_the_heap_arena_is_found_by_name_or_given(firmware) -> None:
+    from rp2350_emu.insight.measure import find_heap_arena
+    from rp2350_emu.insight.report import heap_spec
+
+    machine = boot(firmware["blinky"])
+    base, size = find_heap_arena(machine)
+    heap_mem = next(a for n, a in machine.symbols.items() if n.split(".llvm.")[0].endswith("8HEAP_MEM"))
+    assert (base, size) == (heap_mem, 256 * 1024)
+    assert (MemoryPainter(machine, (0x20010000, 0x1000)).heap_base, heap_spec("0x20010000:4096")) == \
+        (0x20010000, (0x20010000, 4096))
+    with pytest.raises(argparse.ArgumentTypeError, match="expected ADDR:SIZE"):
+        heap_spec("0x2000")
+    machine.symbols._by_name = {n: a for n, a in machine.symbols.items() if "HEAP" not in n.upper()}
+    with pytest.raises(ConfigError, match=r"no heap arena symbol found .* --heap ADDR:SIZE"):
+        find_heap_arena(machine)

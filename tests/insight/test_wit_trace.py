@@ -109,3 +109,33 @@ def test_host_function_names_are_recognised_in_every_mangling() -> None:
     assert _matches(legacy, path)
     assert _matches("<blinky::Host as blinky::embedded::platform::gpio::Host>::set_high", path) is False
     assert _matches("blinky::embedded::platform::gpio::Host::set_high", path)
+
+
+def _without_host_methods(machine, interfaces: tuple[str, ...]) -> None:
+    """As if the host trait methods of these interfaces had been inlined (another crate's build)."""
+    names = machine.symbols._by_name
+    for name in [n for n in names if any(f"8platform{len(i)}{i}4Host" in n for i in interfaces)]:
+        del names[name]
+
+
+def test_inlined_host_methods_are_traced_at_wasmtimes_trampolines(firmware: dict[str, Path]) -> None:
+    method = boot(firmware["button"])
+    by_method = WitTracer(method).start()
+    method.scheduler.schedule_at(400 * MS, method.button.press, "press")
+    method.run_for(700 * MS)
+    inlined = boot(firmware["button"])
+    _without_host_methods(inlined, ("gpio", "button"))
+    by_trampoline = WitTracer(inlined).start()
+    inlined.scheduler.schedule_at(400 * MS, inlined.button.press, "press")
+    inlined.run_for(700 * MS)
+    # the same calls, in the same order; the trampoline wraps the method, so it starts earlier
+    assert [c.call for c in by_trampoline.calls] == [c.call for c in by_method.calls]
+    for a, b in zip(by_trampoline.calls, by_method.calls):
+        if a.call.startswith(("gpio.", "button.")):
+            assert a.via == "trampoline" and a.args == {} and a.t_ns <= b.t_ns and a.dur_ns >= b.dur_ns
+        else:
+            assert a.via == "method" and a.args == b.args
+    assert "traced at Wasmtime's host trampolines, arguments not visible" in by_trampoline.coverage()
+    assert "gpio.set-high" in by_trampoline.coverage() and "not imported by this image: uart" in \
+        by_trampoline.coverage()
+    assert stream(inlined) == stream(method)  # tracing at either point changes nothing

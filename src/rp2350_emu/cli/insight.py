@@ -52,6 +52,7 @@ class InsightSession:
             from rp2350_emu.insight.wit_trace import WitTracer
 
             self.tracer = WitTracer(machine).start()
+            print(f"trace-wit: {self.tracer.coverage()}", file=sys.stderr)
         if args.vcd or args.plot:
             from rp2350_emu.insight.waveform import WaveRecorder
 

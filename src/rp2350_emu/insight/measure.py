@@ -59,20 +59,35 @@ def static_sizes(elf_path: str | Path, flash_base: int, ram_base: int, ram_end: 
 
 # -- paint and scan ---------------------------------------------------------------------------
 
+#: the smallest static that can pass for a heap arena
+MIN_ARENA = 4 * KIB
+
+
+def find_heap_arena(machine: Machine) -> tuple[int, int]:
+    """(base, size) of the allocator's arena: the largest sized static whose name says heap
+    (`HEAP_MEM`, `HEAP`, `heap_memory`, ...); embedded-alloc images all keep one."""
+    symbols = machine.symbols
+    assert symbols is not None
+    candidates = []
+    for name, address in symbols.items():
+        plain = name.split(".llvm.")[0]
+        if "heap" in plain.lower() and symbols.size_of(name) >= MIN_ARENA:
+            candidates.append((symbols.size_of(name), address, name))
+    if not candidates:
+        image = machine.image.path if machine.image is not None else "the ELF"
+        raise ConfigError(f"{image}: no heap arena symbol found (a static of at least {MIN_ARENA} bytes whose "
+                          "name contains 'heap'); give it with --heap ADDR:SIZE, e.g. --heap 0x20000400:0x40000")
+    size, address, _name = max(candidates)
+    return address, size
+
 class MemoryPainter:
     """Paints heap arena and free stack at `main`, scans them afterwards."""
 
-    def __init__(self, machine: Machine) -> None:
+    def __init__(self, machine: Machine, heap: tuple[int, int] | None = None) -> None:
         self.machine = machine
         symbols = machine.symbols
         assert symbols is not None
-        found = [(name, address) for name, address in symbols.items()
-                 if name.split(".llvm.")[0].endswith("9init_heap8HEAP_MEM") or name.endswith("init_heap::HEAP_MEM")]
-        if len(found) != 1:
-            raise ConfigError(f"{machine.image.path if machine.image else 'ELF'}: no unique heap arena "
-                              "symbol (common::runtime::init_heap::HEAP_MEM)")
-        name, self.heap_base = found[0]
-        self.heap_size = symbols.size_of(name)
+        self.heap_base, self.heap_size = heap if heap is not None else find_heap_arena(machine)
         self.stack_top = symbols.address("_stack_start")
         self.stack_bottom = symbols.address("_stack_end")
         self.main = symbols.address("main")
@@ -153,12 +168,12 @@ def _rx_enabled(machine: Machine) -> bool:
 
 
 def measure_elf(elf: str | Path, repl: str | Path, seconds: float, uart_text: bytes = DEFAULT_UART_TEXT,
-                press_at: float = 1.0, press_for: float = 0.5) -> ElfReport:
+                press_at: float = 1.0, press_for: float = 0.5, heap: tuple[int, int] | None = None) -> ElfReport:
     """Runs one image with painting and the WIT trace; the scenario follows its imports
     (UART input for read-byte, a button press for is-pressed)."""
     machine = Machine.from_repl(repl)
     machine.load_elf(elf)
-    painter = MemoryPainter(machine).arm()
+    painter = MemoryPainter(machine, heap).arm()
     compute = find_function(machine, ("native_workload",)) is not None
     tracer = WitTracer(machine, extra={"native.workload": ("native_workload",)} if compute else {}).start()
     deadline = int(seconds * 1e9)

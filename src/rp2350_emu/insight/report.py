@@ -132,13 +132,14 @@ def claims_lines(reports: list[ElfReport], pulley_ratio: float | None) -> list[s
              "and multi-cycle loads)")]
 
 
-def build_report(elfs: list[str], repl: str | Path, seconds: float, uart_text: bytes) -> tuple[list[str], dict]:
+def build_report(elfs: list[str], repl: str | Path, seconds: float, uart_text: bytes,
+                 heap: tuple[int, int] | None = None) -> tuple[list[str], dict]:
     reports: list[ElfReport] = []
     lines = ["rp2350-emu report: virtual time at the .repl's CPU rate, one instruction per cycle", ""]
     pulley_ratio = None
     figures: dict[str, Any] = {"elfs": []}
     for elf in elfs:
-        r = measure_elf(elf, repl, seconds, uart_text)
+        r = measure_elf(elf, repl, seconds, uart_text, heap=heap)
         reports.append(r)
         lines += elf_lines(r)
         entry = {**asdict(r), "ram_in_use": r.ram_in_use}
@@ -159,6 +160,17 @@ def build_report(elfs: list[str], repl: str | Path, seconds: float, uart_text: b
     return lines, figures
 
 
+def heap_spec(text: str) -> tuple[int, int]:
+    """`ADDR:SIZE` (decimal or 0x hex) for --heap."""
+    try:
+        address, size = (int(part, 0) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected ADDR:SIZE, e.g. 0x20000400:0x40000") from None
+    if address < 0 or size <= 0 or address + size > 1 << 32:
+        raise argparse.ArgumentTypeError(f"{text!r}: the arena must be a positive size within 32-bit addresses")
+    return address, size
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("elf", nargs="+", help="firmware ELFs (build/compute.elf gives the Pulley figures)")
     parser.add_argument("--seconds", type=float, default=3.0, help="virtual seconds per ELF (default 3)")
@@ -166,13 +178,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="bytes sent to images that read UART0")
     parser.add_argument("--repl", help="platform description (default platforms/boards/pico2.repl)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--heap", metavar="ADDR:SIZE", type=heap_spec,
+                        help="the allocator's arena, when no symbol names it (e.g. 0x20000400:0x40000)")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from rp2350_emu.platform.paths import default_repl
 
     lines, figures = build_report(args.elf, args.repl or default_repl(), args.seconds,
-                                  args.uart_input.encode("latin-1"))
+                                  args.uart_input.encode("latin-1"), args.heap)
     print("\n".join(lines))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")

@@ -17,6 +17,15 @@ r0 (tag byte at +0, 0 = Ok; value byte at +1), which shifts the parameters
 to r1. `WitImport` records which case each import is; the tracer checks the
 result tag and marks a call whose tag is neither Ok nor Err as `abi?`.
 
+Firmware written elsewhere may implement the host traits on a type of its
+own (found the same way: the symbol ends with the trait path) or let them be
+inlined. An inlined import is still seen at Wasmtime's lowered host
+trampoline for it (`StaticHostFn::cabi_entrypoint` of the closure
+`add_to_linker_instance` registers, the n-th closure being the interface's
+n-th function): its time is traced, its arguments are not (they sit in
+Wasmtime's value storage), so such calls carry `via: "trampoline"`. An
+import found neither way is listed in `unseen`.
+
 Per call: virtual start time and duration, core cycles (idle time
 included), instructions executed inside the host function (interrupt
 handlers that ran meanwhile included) and instructions since the previous
@@ -84,6 +93,7 @@ class WitCall:
     gap_ns: int
     gap_cycles: int
     abi_ok: bool = True
+    via: str = "method"  # "method": the host trait method; "trampoline": Wasmtime's, no arguments
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -124,11 +134,53 @@ def import_path(imp: WitImport) -> tuple[str, ...]:
     return ("embedded", "platform", imp.interface, "Host", imp.method)
 
 
+#: `...8platform4gpio22add_to_linker_instance<generics>E` + closure disambiguator + `...15cabi_entrypoint`
+_TRAMPOLINE = re.compile(r"8platform(\d+)([A-Za-z_]\w*?)22add_to_linker_instance.*?7HasSelf\w*?_EE(?:s(\w*?)_)?0"
+                         r".*15cabi_entrypoint")
+_BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _closure_index(disambiguator: str | None) -> int:
+    """v0 `s<base62>_` closure numbering: none -> 0, `s_` -> 1, `s0_` -> 2, ..."""
+    if disambiguator is None:
+        return 0
+    if disambiguator == "":
+        return 1
+    value = 0
+    for ch in disambiguator:
+        value = value * 62 + _BASE62.index(ch)
+    return value + 2
+
+
+def find_trampolines(machine: Machine) -> dict[tuple[str, int], int]:
+    """(interface, function index within it) -> address of Wasmtime's lowered host trampoline."""
+    symbols = machine.symbols
+    if symbols is None:
+        raise ConfigError("no ELF loaded: no symbols to trace")
+    found: dict[tuple[str, int], int] = {}
+    for name, address in symbols.items():
+        if not name.startswith("_R") or "cabi_entrypoint" not in name:
+            continue
+        m = _TRAMPOLINE.search(name.split(".llvm.", 1)[0])
+        if m is None or len(m.group(2)) != int(m.group(1)):
+            continue
+        found.setdefault((m.group(2), _closure_index(m.group(3))), address)
+    return found
+
+
+def interface_functions(imports: tuple[WitImport, ...]) -> dict[str, list[WitImport]]:
+    """The imports of each interface, in WIT order (the order bindgen registers them)."""
+    out: dict[str, list[WitImport]] = {}
+    for imp in imports:
+        out.setdefault(imp.interface, []).append(imp)
+    return out
+
+
 class _Site:
     """Tracing state of one function: entry hook, or return hook while inside."""
 
-    def __init__(self, tracer: WitTracer, imp: WitImport, entry: int) -> None:
-        self.tracer, self.imp, self.entry = tracer, imp, entry
+    def __init__(self, tracer: WitTracer, imp: WitImport, entry: int, via: str = "method") -> None:
+        self.tracer, self.imp, self.entry, self.via = tracer, imp, entry, via
         self.return_address: int | None = None
         self.start: tuple[int, int, int, int, tuple[int, ...]] | None = None  # cycles, insns, idle, gap, regs
 
@@ -150,6 +202,15 @@ class _Site:
         cpu.remove_address_hook(self.return_address, self.on_return)
         cpu.add_address_hook(self.entry, self.on_entry)
         imp = self.imp
+        if self.via == "trampoline":
+            insns = tracer.executed()
+            call = WitCall(len(tracer.calls), imp.name, {}, None, cpu.uc.reg_read(A.UC_ARM_REG_R0) & 0xFF != 0,
+                           cpu.ns_of(cycles0), cpu.ns_of(cpu.cycles) - cpu.ns_of(cycles0), cpu.cycles - cycles0,
+                           insns - insns0, gap_insns, cpu.ns_of(gap_cycles), gap_cycles, True, "trampoline")
+            tracer.last_return_insns, tracer.last_return_cycles = insns, cpu.cycles
+            self.start = None
+            tracer.record(call)
+            return
         first = 1 if imp.result else 0  # the result pointer comes first
         # a u8 parameter arrives in a full register: only its low byte is defined
         args = {name: regs[first + i] & (0xFF if kind == "u8" else 0xFFFFFFFF)
@@ -192,19 +253,33 @@ class WitTracer:
     def __post_init__(self) -> None:
         self.cpu = self.machine.cpu
         self.sites: list[_Site] = []
+        #: imports found neither as a host method nor at a Wasmtime trampoline: every import an
+        #: image links has a trampoline, so these are not in its world
+        self.unseen: list[str] = []
+        trampolines: dict[tuple[str, int], int] | None = None
         for imp in self.imports:
             entry = find_function(self.machine, import_path(imp))
             if entry is not None:
                 self.sites.append(_Site(self, imp, entry))
+                continue
+            if trampolines is None:
+                trampolines = find_trampolines(self.machine)
+            index = interface_functions(self.imports)[imp.interface].index(imp)
+            entry = trampolines.get((imp.interface, index))
+            if entry is not None:
+                self.sites.append(_Site(self, imp, entry, via="trampoline"))
+            else:
+                self.unseen.append(imp.name)
         for label, path in self.extra.items():
             entry = find_function(self.machine, path)
             if entry is not None:
                 self.sites.append(_Site(self, WitImport(label, (), plain=True), entry))
         if not any(site.imp in self.imports for site in self.sites):
             image = self.machine.image.path if self.machine.image is not None else "the ELF"
-            raise ConfigError(f"{image}: no WIT host function found (looked for <Host as "
-                              "embedded::platform::<interface>::Host>::<method>; are the host impls "
-                              "#[inline(never)]?)")
+            raise ConfigError(f"{image}: no WIT host function found: neither a host method "
+                              "(<T as embedded::platform::<interface>::Host>::<method>, any T) nor Wasmtime's "
+                              "host trampoline (embedded::platform::<interface>::add_to_linker_instance); is "
+                              "this a Wasmtime component host built from wit/platform.wit?")
         self.last_return_insns = self.executed()
         self.last_return_cycles = self.cpu.cycles
         self.active = False
@@ -216,6 +291,16 @@ class WitTracer:
     @property
     def traced(self) -> list[str]:
         return [site.imp.name for site in self.sites]
+
+    def coverage(self) -> str:
+        """One line: what is traced how, and what cannot be seen."""
+        methods = [s.imp.name for s in self.sites if s.via == "method" and s.imp in self.imports]
+        tramps = [s.imp.name for s in self.sites if s.via == "trampoline"]
+        parts = [f"traced at the host methods: {', '.join(methods)}" if methods else "",
+                 f"traced at Wasmtime's host trampolines, arguments not visible (the methods are inlined): "
+                 f"{', '.join(tramps)}" if tramps else "",
+                 f"not imported by this image: {', '.join(self.unseen)}" if self.unseen else ""]
+        return "; ".join(p for p in parts if p)
 
     def start(self) -> WitTracer:
         if not self.active:
