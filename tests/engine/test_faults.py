@@ -38,7 +38,7 @@ def test_unmapped_read_names_address_pc_and_symbol(boot):
     error = info.value
     assert (error.address, error.write, error.size) == (0x400F0000, False, 4)
     assert re.fullmatch(r"unmodeled read of 4 byte\(s\) at 0x400f0000 at " + PC +
-                        r" <bad_read\+0x[0-9a-f]+> \(nothing is mapped there\)", str(error)), str(error)
+                        r" <bad_read\+0x[0-9a-f]+> \(0x400f0000 is TRNG\+0x0: not modeled\)", str(error)), str(error)
 
 
 def test_unknown_register_of_a_mapped_block(boot):
@@ -47,7 +47,8 @@ def test_unknown_register_of_a_mapped_block(boot):
         machine.run_for(10_000_000)
     message = str(info.value)
     assert re.fullmatch(r"unmodeled write of 4 byte\(s\) at 0xe000ed40 value=0x00000001 at " + PC +
-                        r" <bad_register\+0x[0-9a-f]+> in nvic\+0xd40", message), message
+                        r" <bad_register\+0x[0-9a-f]+> in nvic\+0xd40 \(PPB ID_PFR0: not modeled\)", message), \
+        message
 
 
 def test_enabled_usage_fault_runs_its_handler(boot):

@@ -69,8 +69,8 @@ def test_percentile_is_nearest_rank() -> None:
 
 
 def test_the_heap_arena_is_found_by_name_or_given(firmware) -> None:
+    from rp2350_emu.cli.insight import heap_spec
     from rp2350_emu.insight.measure import find_heap_arena
-    from rp2350_emu.insight.report import heap_spec
 
     machine = boot(firmware["blinky"])
     base, size = find_heap_arena(machine)

@@ -1,20 +1,12 @@
-"""The harness's part of the `rp2350-emu` command line.
+"""The harness's subcommands of `rp2350-emu`: `monitor` and `test` (`register(subparsers)`).
 
-cli.py (the engine team's) calls `register(subparsers)` to add `monitor` and
-`test`, `add_bridge_options(run_parser)` to add `--uart-pty`/`--uart-tcp` to
-`run`, and `open_bridges(args, machine)` in `run` to attach them.
+Only argparse is imported here: the monitor and Robot load when their command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
-
-from rp2350_emu.errors import HarnessError
-from rp2350_emu.harness.bridges import PtyBridge, TcpBridge, UartBridge
-from rp2350_emu.harness.emulation import Emulation, EmulationHalted
-from rp2350_emu.time.units import NS_PER_S
 
 
 def register(subparsers: Any) -> None:
@@ -33,74 +25,16 @@ def register(subparsers: Any) -> None:
     test = subparsers.add_parser("test", help="run Robot suites like Renode's renode-test",
                                  description=(renode_test.__doc__ or "").split("\n\n")[0])
     renode_test.add_arguments(test)
-    test.set_defaults(func=renode_test.run_from_args)
+    test.set_defaults(func=cmd_test)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from rp2350_emu.robotlib import runner
+
+    return runner.run_from_args(args)
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
     from rp2350_emu.monitor.console import run_monitor_cli
 
     return run_monitor_cli(args.script, args.execute, interactive=False if args.batch else None)
-
-
-def add_bridge_options(run_parser: argparse.ArgumentParser) -> None:
-    run_parser.add_argument("--uart-pty", nargs="?", const="", metavar="LINK",
-                            help="connect UART0 to a new pseudo-terminal (its path is printed; LINK, if "
-                            "given, becomes a symlink to it); time is then paced to wall time and the run "
-                            "lasts until Ctrl-C unless --seconds is given")
-    run_parser.add_argument("--uart-tcp", type=int, metavar="PORT",
-                            help="serve UART0 as a raw TCP socket on 127.0.0.1:PORT (paced, like --uart-pty)")
-
-
-class BridgeSession:
-    """UART0 bridges for `run`: pumps host input and paces virtual time to wall time."""
-
-    def __init__(self, machine: Any, bridges: list[UartBridge]) -> None:
-        self.emulation = Emulation()
-        self.handle = self.emulation.adopt(machine)
-        self.bridges = bridges
-        port = self.handle.uart("uart0")
-        for bridge in bridges:
-            bridge.connect(port)
-            self.emulation.attach_bridge(bridge)
-
-    def run_for(self, ns: int) -> None:
-        try:
-            self.emulation.advance(ns)
-        except EmulationHalted:
-            raise self.handle.halted from None  # the engine's own error, for cli's reporting
-
-    def deadline_ns(self, seconds: float, seconds_given: bool) -> float:
-        return seconds * NS_PER_S if seconds_given else float("inf")
-
-    def close(self) -> None:
-        self.emulation.close()
-
-
-def open_bridges(args: argparse.Namespace, machine: Any, out: Any = None) -> BridgeSession | None:
-    """Bridges asked for on the command line, attached and announced; None when there are none."""
-    out = out or sys.stdout
-    bridges: list[UartBridge] = []
-    try:
-        if args.uart_pty is not None:
-            bridges.append(PtyBridge("uart0-pty", args.uart_pty or None, force=True))
-        if args.uart_tcp is not None:
-            bridges.append(TcpBridge("uart0-tcp", args.uart_tcp, telnet=False))
-    except HarnessError as exc:
-        for bridge in bridges:
-            bridge.close()
-        raise SystemExit(f"rp2350-emu: error: {exc}") from None
-    if not bridges:
-        return None
-    for bridge in bridges:
-        if isinstance(bridge, PtyBridge):
-            out.write(f"uart0: pty {bridge.path}" + (f" (link {bridge.link})" if bridge.link else "") + "\n")
-        elif isinstance(bridge, TcpBridge):
-            out.write(f"uart0: tcp 127.0.0.1:{bridge.port_number}\n")
-    out.flush()
-    return BridgeSession(machine, bridges)
-
-
-def seconds_given(argv: list[str] | None = None) -> bool:
-    """Whether --seconds was on the command line (a bridge otherwise runs until Ctrl-C)."""
-    argv = sys.argv[1:] if argv is None else argv
-    return any(a == "--seconds" or a.startswith("--seconds=") for a in argv)

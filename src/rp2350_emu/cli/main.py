@@ -16,12 +16,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
+from rp2350_emu.cli import bridges as bridge_cli
 from rp2350_emu.cli import harness as harness_cli
 from rp2350_emu.cli import insight as insight_cli
-from rp2350_emu.cli.run import cmd_run
 from rp2350_emu.cli.usage import UsageError
 from rp2350_emu.errors import ConfigError, EmulationError
-from rp2350_emu.platform.paths import default_repl
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -34,8 +33,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog}: error: {message}\n")
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from rp2350_emu.cli.run import cmd_run as run  # the engine loads only for a command that runs it
+
+    return run(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from rp2350_emu.insight.bench import bare_dispatch_mips, bare_unicorn_mips, bench_firmware, report
+    from rp2350_emu.platform.paths import default_repl
 
     repl = args.repl or default_repl()
     results = [bench_firmware(elf, repl, args.seconds, args.mips) for elf in args.elf]
@@ -66,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "kills it, or --seconds if given")
     run.add_argument("--wait-gdb", action="store_true",
                      help="stay halted at the reset vector until GDB connects and continues (implies --gdb 3333)")
-    harness_cli.add_bridge_options(run)
+    bridge_cli.add_bridge_options(run)
     insight_cli.add_run_options(run)
     run.set_defaults(func=cmd_run)
     bench = sub.add_parser("bench", help="emulated MIPS, real-time ratio, bare Unicorn comparison")

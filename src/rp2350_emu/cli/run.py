@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from rp2350_emu.cli import harness as harness_cli
+from rp2350_emu.cli import bridges as bridge_cli
 from rp2350_emu.cli import insight as insight_cli
 from rp2350_emu.cli.usage import UsageError
 from rp2350_emu.platform.events import Event, canonical_event, fingerprint
@@ -108,10 +108,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.gdb is not None or args.wait_gdb:
         from rp2350_emu.cli.gdb import cli_run  # the GDB server drives the run
 
-        return cli_run(args, machine, EventPrinter(sys.stdout), harness_cli.seconds_given())
-    bridges = harness_cli.open_bridges(args, machine)  # --uart-pty / --uart-tcp (harness), paced
+        return cli_run(args, machine, EventPrinter(sys.stdout), bridge_cli.seconds_given())
+    bridges = bridge_cli.open_bridges(args, machine)  # --uart-pty / --uart-tcp (harness), paced
     deadline = start_ns + (int(args.seconds * NS_PER_S) if bridges is None else
-                           bridges.deadline_ns(args.seconds, harness_cli.seconds_given()))
+                           bridges.deadline_ns(args.seconds, bridge_cli.seconds_given()))
     printer = EventPrinter(sys.stdout)
     printer.seen = len(machine.events)  # a restored log was printed by the run that saved it
     insight = insight_cli.start(args, machine)  # --trace-wit / --vcd / --plot / --save-snapshot

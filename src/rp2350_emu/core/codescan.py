@@ -10,11 +10,28 @@ image: test suites boot the same firmware many times.
 
 from __future__ import annotations
 
-import struct
+import re
 
-from rp2350_emu.core.arch import CPSIE, SEV, is_mask_msr
+from rp2350_emu.core.arch import CPSIE, SEV
 
 _SCAN_CACHE: dict[tuple, tuple[set[int], set[int], dict[int, int], set[int]]] = {}
+
+
+def _class(values: object) -> bytes:
+    return b"[" + b"".join(re.escape(bytes([v])) for v in values) + b"]"  # type: ignore[attr-defined]
+
+
+# Each site as a byte pattern of its little-endian halfwords, found by the regex
+# engine at every offset (lookahead: overlapping), kept at even offsets only.
+_FP = re.compile(b"(?=." + _class(v for v in range(256) if v & 0xEC == 0xEC) + b"."
+                 + _class(v for v in range(256) if v & 0x0E == 0x0A) + b")", re.DOTALL)  # CP10/CP11
+_SEV = re.compile(b"(?=" + bytes([SEV & 0xFF, SEV >> 8]) + b")")
+_DELAY = re.compile(b"(?=\x01[\x38-\x3f]\xfd\xd1)")  # subs rN, #1; bne .-2
+_UNMASK = re.compile(b"(?=" + _class(hw & 0xFF for hw in CPSIE) + b"\xb6|[\x80-\x8f]\xf3[\x10-\x13]\x88)")
+
+
+def _even(pattern: re.Pattern[bytes], data: bytes) -> list[int]:
+    return [m.start() for m in pattern.finditer(data) if not m.start() & 1]
 
 
 def _scan_code(ranges: list[tuple[int, bytes]]) -> tuple[set[int], set[int], dict[int, int], set[int]]:
@@ -23,18 +40,11 @@ def _scan_code(ranges: list[tuple[int, bytes]]) -> tuple[set[int], set[int], dic
     delay: dict[int, int] = {}
     unmask: set[int] = set()
     for base, data in ranges:
-        n = len(data) // 2
-        hws = struct.unpack(f"<{n}H", data[: 2 * n])
-        for i, hw in enumerate(hws):
-            nxt = hws[i + 1] if i + 1 < n else 0
-            if hw & 0xEC00 == 0xEC00 and (nxt >> 9) & 7 == 5:
-                fp.add(base + 2 * i)  # coprocessor space, CP10/CP11: FPU
-            elif hw == SEV:
-                sev.add(base + 2 * i)
-            elif hw & 0xF8FF == 0x3801 and nxt == 0xD1FD:
-                delay[base + 2 * i] = (hw >> 8) & 7  # subs rN, #1; bne .-2
-            elif hw in CPSIE or is_mask_msr(hw, nxt):
-                unmask.add(base + 2 * i)
+        data = data[: len(data) & ~1]
+        fp.update(base + off for off in _even(_FP, data))
+        sev.update(base + off for off in _even(_SEV, data))
+        delay.update((base + off, data[off + 1] & 7) for off in _even(_DELAY, data))
+        unmask.update(base + off for off in _even(_UNMASK, data))
     return fp, sev, delay, unmask
 
 

@@ -22,8 +22,8 @@ they run: FP instructions while CPACR denies the FPU, SEV, and
 
 The class is split along those seams: this module holds the state, time
 and the run loop; exceptions.py exception entry/return and faults,
-exits.py the exit sites, fastpath.py poll and delay skipping, counter.py
-the instruction counter.
+exits.py the exit sites, fastpath.py loop skipping, stops.py Unicorn
+errors and bad accesses, counter.py the instruction counter.
 """
 
 from __future__ import annotations
@@ -33,15 +33,8 @@ from collections.abc import Callable
 
 from unicorn import (
     UC_ARCH_ARM,
-    UC_ERR_INSN_INVALID,
     UC_HOOK_INTR,
     UC_HOOK_MEM_INVALID,
-    UC_MEM_FETCH_PROT,
-    UC_MEM_FETCH_UNMAPPED,
-    UC_MEM_READ_PROT,
-    UC_MEM_READ_UNMAPPED,
-    UC_MEM_WRITE_PROT,
-    UC_MEM_WRITE_UNMAPPED,
     UC_MODE_MCLASS,
     UC_MODE_THUMB,
     Uc,
@@ -49,15 +42,14 @@ from unicorn import (
 )
 from unicorn import arm_const as A
 
-from rp2350_emu.core.arch import S_REGS, WFE, WFI, XPSR_T
+from rp2350_emu.core.arch import S_REGS, WFI, XPSR_T
 from rp2350_emu.core.counter import InstructionCounter
 from rp2350_emu.core.exceptions import ExceptionModel
 from rp2350_emu.core.exits import ExitSites
 from rp2350_emu.core.fastpath import FastPaths
 from rp2350_emu.core.faults import Fault
-from rp2350_emu.core.nvic import USAGEFAULT
-from rp2350_emu.core.scb import INVSTATE, UNDEFINSTR
-from rp2350_emu.errors import EmulationError, UnmodeledAccess
+from rp2350_emu.core.stops import Stops
+from rp2350_emu.errors import EmulationError
 from rp2350_emu.time.slices import SliceScheduler
 from rp2350_emu.time.units import NS_PER_S as NS
 
@@ -68,7 +60,7 @@ MAX_SLICE = 4_000_000
 MASKED_SLICE = 10_000
 
 
-class CortexM33(ExceptionModel, ExitSites, FastPaths):
+class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
     """The core: state, time, the run loop; exceptions, exits and fast paths are mixed in."""
 
     def __init__(self, scheduler: SliceScheduler, hz: int = 150_000_000) -> None:
@@ -362,52 +354,6 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths):
         if self._stalls > 3:
             raise EmulationError(f"CPU makes no progress at {self.where(pc)} (Unicorn keeps stopping)")
 
-    def _on_uc_error(self, failure: UcError, executed: int) -> None:
-        pc = self.pc
-        if failure.errno == UC_ERR_INSN_INVALID:
-            xpsr = self.uc.reg_read(A.UC_ARM_REG_XPSR)
-            if not xpsr & XPSR_T:
-                raise self._hardfault_error(Fault(USAGEFAULT, INVSTATE, pc, "branch to an address without the "
-                                                  "Thumb bit (INVSTATE)"))
-            resumed_here = self._wfe_resume_pc == pc and executed <= 1
-            if self._halfword(pc - 2) == WFE and not resumed_here:
-                self._wfe_resume_pc = pc
-                if self.event_register:
-                    self.event_register = False
-                else:
-                    self.sleeping = "wfe"
-                return
-            self._take_fault(Fault(USAGEFAULT, UNDEFINSTR, pc, f"undefined instruction{self._insn_text(pc)}"))
-            return
-        raise EmulationError(f"CPU stopped: {failure} at {self.where(pc)}")
 
-    def _insn_text(self, pc: int) -> str:
-        hw = self._halfword(pc)
-        if hw is None:
-            return ""
-        if hw >> 11 in (0x1D, 0x1E, 0x1F):
-            return f" 0x{hw:04x} 0x{self._halfword(pc + 2) or 0:04x}"
-        return f" 0x{hw:04x}"
 
-    def _unmapped_text(self, address: int) -> str:
-        name = self.describe_unmapped(address)
-        return f"0x{address:08x} is {name}: not modeled" if name else "nothing is mapped there"
 
-    def _on_bad_memory(self, uc: Uc, access: int, address: int, size: int, value: int, _ud: object) -> bool:
-        pc = uc.reg_read(A.UC_ARM_REG_PC)
-        write = access in (UC_MEM_WRITE_UNMAPPED, UC_MEM_WRITE_PROT)
-        where = self.where(pc)
-        if access in (UC_MEM_FETCH_UNMAPPED, UC_MEM_FETCH_PROT):
-            lr = uc.reg_read(A.UC_ARM_REG_LR)
-            self.error = EmulationError(f"instruction fetch from unmapped address 0x{address:08x} "
-                                        f"(lr=0x{lr:08x} <{self.symbolize(lr & ~1)}>)")
-        elif access in (UC_MEM_WRITE_PROT, UC_MEM_READ_PROT):
-            region = self.describe_address(address)
-            self.error = EmulationError(f"{'write' if write else 'read'} of {size} byte(s) at 0x{address:08x}"
-                                        f" in read-only {region or 'memory'} at {where}")
-        elif access in (UC_MEM_READ_UNMAPPED, UC_MEM_WRITE_UNMAPPED):
-            self.error = UnmodeledAccess(address, write, size, value if write else None,
-                                         where=f"{where} ({self._unmapped_text(address)})")
-        else:  # pragma: no cover - Unicorn has no other invalid kinds
-            self.error = EmulationError(f"invalid memory access {access} at 0x{address:08x} at {where}")
-        return False

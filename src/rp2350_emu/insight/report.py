@@ -43,7 +43,6 @@ from rp2350_emu.insight.measure import (
     CLAIM_CALL_US,
     CLAIM_PULLEY,
     CLAIM_RAM_KIB,
-    DEFAULT_UART_TEXT,
     KIB,
     WORK_LEN,
     ElfReport,
@@ -158,28 +157,6 @@ def build_report(elfs: list[str], repl: str | Path, seconds: float, uart_text: b
     figures["claims"] = {"ram_kib": CLAIM_RAM_KIB, "call_us": CLAIM_CALL_US, "pulley": CLAIM_PULLEY}
     lines += claims_lines(reports, pulley_ratio)
     return lines, figures
-
-
-def heap_spec(text: str) -> tuple[int, int]:
-    """`ADDR:SIZE` (decimal or 0x hex) for --heap."""
-    try:
-        address, size = (int(part, 0) for part in text.split(":"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected ADDR:SIZE, e.g. 0x20000400:0x40000") from None
-    if address < 0 or size <= 0 or address + size > 1 << 32:
-        raise argparse.ArgumentTypeError(f"{text!r}: the arena must be a positive size within 32-bit addresses")
-    return address, size
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("elf", nargs="+", help="firmware ELFs (build/compute.elf gives the Pulley figures)")
-    parser.add_argument("--seconds", type=float, default=3.0, help="virtual seconds per ELF (default 3)")
-    parser.add_argument("--uart-input", default=DEFAULT_UART_TEXT.decode(), metavar="TEXT",
-                        help="bytes sent to images that read UART0")
-    parser.add_argument("--repl", help="platform description (default platforms/boards/pico2.repl)")
-    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument("--heap", metavar="ADDR:SIZE", type=heap_spec,
-                        help="the allocator's arena, when no symbol names it (e.g. 0x20000400:0x40000)")
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -12,11 +12,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
-from elftools.elf.sections import SymbolTableSection
-
 from rp2350_emu.errors import ConfigError
+from rp2350_emu.platform.elf_file import ElfFile, RawSymbol
 
 #: RP2350 "picobin" block markers and items (datasheet 5.9, picobin.h)
 PICOBIN_START = 0xFFFFDED3
@@ -119,57 +116,30 @@ class FirmwareImage:
             raise self._fail("no such file")
         if not self.path.is_file():
             raise self._fail("not a regular file")
-        raw = self.path.read_bytes()
-        if raw[:4] != b"\x7fELF":
-            raise self._fail(f"not an ELF file (starts with {raw[:4]!r}, expected b'\\x7fELF')")
-        try:
-            with self.path.open("rb") as fh:
-                elf = ELFFile(fh)
-                machine = elf["e_machine"]
-                if machine != "EM_ARM" or elf.elfclass != 32:
-                    raise self._fail(f"ELF for {machine} ({elf.elfclass}-bit), expected EM_ARM (32-bit Arm)")
-                for seg in elf.iter_segments():
-                    if seg["p_type"] != "PT_LOAD" or seg["p_memsz"] == 0:
-                        continue
-                    data = seg.data().ljust(seg["p_memsz"], b"\0")
-                    # load at the physical address: .data lives in flash
-                    # (LMA) and the reset handler copies it to RAM itself
-                    self.segments.append(Segment(seg["p_paddr"], data, bool(seg["p_flags"] & PF_X),
-                                                 seg["p_vaddr"]))
-                self.symbols = self._symbols(elf)
-        except ELFError as exc:
-            raise self._fail(f"malformed ELF ({exc})") from None
+        elf = ElfFile(self.path.read_bytes(), str(self.path))
+        for ph, data in elf.load_segments():
+            # load at the physical address: .data lives in flash (LMA) and
+            # the reset handler copies it to RAM itself
+            self.segments.append(Segment(ph.paddr, data, bool(ph.flags & PF_X), ph.vaddr))
+        self.symbols = self._symbols(elf.symbols())
         self._check_boot(flash_base, flash_size)
 
     @staticmethod
-    def _symbols(elf: ELFFile) -> SymbolTable:
-        """Names and sized symbols, read straight from the Elf32_Sym array:
-        a Rust image has thousands of symbols, and decoding each through
-        pyelftools costs most of a second per load."""
+    def _symbols(raw: list[RawSymbol]) -> SymbolTable:
+        """Names and sized symbols (a Rust image has thousands: read straight from Elf32_Sym)."""
         names: dict[str, int] = {}
         sized: list[tuple[int, int, int, str]] = []
-        endian = "<" if elf.little_endian else ">"
-        for section in elf.iter_sections():
-            if not isinstance(section, SymbolTableSection):
-                continue
-            strtab = elf.get_section(section["sh_link"]).data()
-            for st_name, value, size, info, _other, shndx in struct.iter_unpack(
-                    endian + "IIIBBH", section.data()):
-                kind = info & 0xF
-                if not st_name or shndx == SHN_UNDEF or kind in (STT_SECTION, STT_FILE):
-                    continue
-                end = strtab.find(b"\0", st_name)
-                name = strtab[st_name:end].decode("utf-8", "replace")
-                if name.startswith("$"):
-                    continue  # "$t"/"$d" are Arm mapping symbols, not names
-                if kind == STT_FUNC:
-                    value &= ~1  # Thumb bit
-                names.setdefault(name, value)
-                if kind in (STT_FUNC, STT_OBJECT, STT_NOTYPE) and shndx != SHN_ABS:
-                    # several names at one address (weak aliases of a default
-                    # handler): the strong, typed one sorts last and wins
-                    rank = _BIND_RANK.get(info >> 4, 0) * 2 + (kind != STT_NOTYPE)
-                    sized.append((value, rank, size, name))
+        for sym in raw:
+            kind = sym.info & 0xF
+            if sym.shndx == SHN_UNDEF or kind in (STT_SECTION, STT_FILE) or sym.name.startswith("$"):
+                continue  # "$t"/"$d" are Arm mapping symbols, not names
+            value = sym.value & ~1 if kind == STT_FUNC else sym.value  # Thumb bit
+            names.setdefault(sym.name, value)
+            if kind in (STT_FUNC, STT_OBJECT, STT_NOTYPE) and sym.shndx != SHN_ABS:
+                # several names at one address (weak aliases of a default
+                # handler): the strong, typed one sorts last and wins
+                rank = _BIND_RANK.get(sym.info >> 4, 0) * 2 + (kind != STT_NOTYPE)
+                sized.append((value, rank, sym.size, sym.name))
         return SymbolTable(names, sized)
 
     # -- boot checks ----------------------------------------------------------
