@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from unicorn import arm_const as A
 
+from rp2350_emu.core.regs import Batch
+
 EXCP_UDEF, EXCP_SWI, EXCP_BKPT, EXCP_EXCEPTION_EXIT, EXCP_NOCP = 1, 2, 7, 8, 17
 XPSR_T = 1 << 24
 XPSR_IT = 0x0600FC00
@@ -27,3 +29,8 @@ FULL_STATE_REGS = tuple(range(A.UC_ARM_REG_R0, A.UC_ARM_REG_R12 + 1)) + (
     A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC, A.UC_ARM_REG_XPSR, A.UC_ARM_REG_FPSCR,
     A.UC_ARM_REG_PRIMASK, A.UC_ARM_REG_BASEPRI, A.UC_ARM_REG_FAULTMASK, A.UC_ARM_REG_CONTROL,
     A.UC_ARM_REG_MSP, A.UC_ARM_REG_PSP) + tuple(range(A.UC_ARM_REG_S0, A.UC_ARM_REG_S31 + 1))
+
+# the same groups as one-call batches (regs.py)
+CORE_BATCH = Batch(CORE_REGS)
+S_BATCH = Batch(S_REGS)
+FULL_STATE_BATCH = Batch(FULL_STATE_REGS)

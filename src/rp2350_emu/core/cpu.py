@@ -48,6 +48,7 @@ from rp2350_emu.core.exceptions import ExceptionModel
 from rp2350_emu.core.exits import ExitSites
 from rp2350_emu.core.fastpath import FastPaths
 from rp2350_emu.core.faults import Fault
+from rp2350_emu.core.regs import RegisterFile
 from rp2350_emu.core.stops import Stops
 from rp2350_emu.errors import EmulationError
 from rp2350_emu.time.slices import SliceScheduler
@@ -71,9 +72,10 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
         uc = self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         uc.ctl_set_cpu_model(A.UC_CPU_ARM_CORTEX_M33)
         uc.ctl_exits_enabled(True)
+        self.regs = RegisterFile(uc)
         self._ctr = InstructionCounter(uc)
         uc.hook_add(UC_HOOK_INTR, self._on_intr)
-        uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_memory)
+        self._invalid_hook = uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_memory)
         scheduler.on_earlier_event = self._on_earlier_event
         self.scs = None  # the Scs block (NVIC/SCB/SysTick), attached by the machine
         self.symbolize: Callable[[int], str] = lambda address: ""
@@ -185,19 +187,19 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
 
     @property
     def pc(self) -> int:
-        return self.uc.reg_read(A.UC_ARM_REG_PC)
+        return self.regs.read(A.UC_ARM_REG_PC)
 
     @pc.setter
     def pc(self, value: int) -> None:
-        self.uc.reg_write(A.UC_ARM_REG_PC, value | 1)
+        self.regs.write(A.UC_ARM_REG_PC, value | 1)
 
     @property
     def sp(self) -> int:
-        return self.uc.reg_read(A.UC_ARM_REG_SP)
+        return self.regs.read(A.UC_ARM_REG_SP)
 
     @sp.setter
     def sp(self, value: int) -> None:
-        self.uc.reg_write(A.UC_ARM_REG_SP, value)
+        self.regs.write(A.UC_ARM_REG_SP, value)
 
     @property
     def vtor(self) -> int:
@@ -219,7 +221,7 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
         self.cycles = self.cycles_at(now)
 
     def reg(self, name: str) -> int:
-        return self.uc.reg_read(getattr(A, f"UC_ARM_REG_{name.upper()}"))
+        return self.regs.read(getattr(A, f"UC_ARM_REG_{name.upper()}"))
 
     def where(self, pc: int | None = None) -> str:
         pc = self.pc if pc is None else pc
@@ -228,23 +230,22 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
 
     def boot(self, vtor: int, sp: int, entry: int) -> None:
         """State the RP2350 bootrom leaves for a Secure Arm image (4.3)."""
-        uc = self.uc
-        uc.reg_write(A.UC_ARM_REG_IPSR, 1)  # privileged, so CONTROL can be written
-        uc.reg_write(A.UC_ARM_REG_CONTROL, 0)
+        self.regs.write(A.UC_ARM_REG_IPSR, 1)  # privileged, so CONTROL can be written
+        self.regs.write(A.UC_ARM_REG_CONTROL, 0)
         for r in range(A.UC_ARM_REG_R0, A.UC_ARM_REG_R12 + 1):
-            uc.reg_write(r, 0)
+            self.regs.write(r, 0)
         for r in S_REGS:
-            uc.reg_write(r, 0)
-        uc.reg_write(A.UC_ARM_REG_FPSCR, 0)
-        uc.reg_write(A.UC_ARM_REG_PRIMASK, 0)
-        uc.reg_write(A.UC_ARM_REG_BASEPRI, 0)
-        uc.reg_write(A.UC_ARM_REG_FAULTMASK, 0)
-        uc.reg_write(A.UC_ARM_REG_IPSR, 0)
-        uc.reg_write(A.UC_ARM_REG_MSP, sp & ~3)
-        uc.reg_write(A.UC_ARM_REG_PSP, 0)
-        uc.reg_write(A.UC_ARM_REG_LR, 0xFFFFFFFF)
-        uc.reg_write(A.UC_ARM_REG_XPSR_NZCVQG, XPSR_T)
-        uc.reg_write(A.UC_ARM_REG_PC, entry | 1)
+            self.regs.write(r, 0)
+        self.regs.write(A.UC_ARM_REG_FPSCR, 0)
+        self.regs.write(A.UC_ARM_REG_PRIMASK, 0)
+        self.regs.write(A.UC_ARM_REG_BASEPRI, 0)
+        self.regs.write(A.UC_ARM_REG_FAULTMASK, 0)
+        self.regs.write(A.UC_ARM_REG_IPSR, 0)
+        self.regs.write(A.UC_ARM_REG_MSP, sp & ~3)
+        self.regs.write(A.UC_ARM_REG_PSP, 0)
+        self.regs.write(A.UC_ARM_REG_LR, 0xFFFFFFFF)
+        self.regs.write(A.UC_ARM_REG_XPSR_NZCVQG, XPSR_T)
+        self.regs.write(A.UC_ARM_REG_PC, entry | 1)
         if self.scs is not None:
             self.scs.scb.vtor = vtor
         self.sleeping = None
@@ -290,6 +291,8 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
             limit_ns = deadline_ns if nxt is None else min(nxt, deadline_ns)
             budget = min(max(self.cycles_at(limit_ns) - self.cycles, 1), MAX_SLICE)
             masked = nvic.has_candidate() and self._masked_pending()
+            if masked and self._unmask_at_pc():
+                continue  # `wfi; cpsie i`: the unmasking instruction is next, no need to watch for it
             if masked != self._watch_unmask:
                 self._watch_unmasking(masked)
             if masked:
@@ -300,7 +303,7 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
         uc = self.uc
         sched = self.scheduler
         start = self._slice_start = self.cycles
-        begin = uc.reg_read(A.UC_ARM_REG_PC) | 1
+        begin = self.regs.read(A.UC_ARM_REG_PC) | 1
         sched.slice_end_ns = self.ns_of(start + budget)
         sched.live_ns = self._live_ns
         self._in_slice = True

@@ -17,12 +17,12 @@ from rp2350_emu.core.arch import (
     CONTROL_NPRIV,
     CONTROL_SFPA,
     CONTROL_SPSEL,
-    CORE_REGS,
+    CORE_BATCH,
     EXCP_BKPT,
     EXCP_EXCEPTION_EXIT,
     EXCP_NOCP,
     EXCP_SWI,
-    S_REGS,
+    S_BATCH,
     XPSR_T,
 )
 from rp2350_emu.core.faults import Fault
@@ -47,9 +47,8 @@ class ExceptionModel:
     """Mixin of CortexM33 (cpu.py): exceptions, SVC and faults."""
 
     def _masks(self) -> tuple[int, int, int]:
-        uc = self.uc
-        return (uc.reg_read(A.UC_ARM_REG_PRIMASK), uc.reg_read(A.UC_ARM_REG_BASEPRI),
-                uc.reg_read(A.UC_ARM_REG_FAULTMASK))
+        return (self.regs.read(A.UC_ARM_REG_PRIMASK), self.regs.read(A.UC_ARM_REG_BASEPRI),
+                self.regs.read(A.UC_ARM_REG_FAULTMASK))
 
     def execution_priority(self, ignore_primask: bool = False) -> int:
         return self.scs.nvic.execution_priority(*self._masks(), ignore_primask=ignore_primask)
@@ -78,11 +77,10 @@ class ExceptionModel:
         return nvic.preempting(self.execution_priority(ignore_primask=True)) is not None
 
     def _privileged(self) -> bool:
-        uc = self.uc
-        return bool(uc.reg_read(A.UC_ARM_REG_IPSR)) or not uc.reg_read(A.UC_ARM_REG_CONTROL) & CONTROL_NPRIV
+        return bool(self.regs.read(A.UC_ARM_REG_IPSR)) or not self.regs.read(A.UC_ARM_REG_CONTROL) & CONTROL_NPRIV
 
     def current_exception(self) -> int:
-        return self.uc.reg_read(A.UC_ARM_REG_IPSR) & 0x1FF
+        return self.regs.read(A.UC_ARM_REG_IPSR) & 0x1FF
 
     def _notify(self, kind: str, exc: int) -> None:
         if self.exception_listeners:
@@ -107,20 +105,20 @@ class ExceptionModel:
         uc = self.uc
         nvic = self.scs.nvic
         handler = self._vector(exc, return_pc)
-        ipsr = uc.reg_read(A.UC_ARM_REG_IPSR) & 0x1FF
-        control = uc.reg_read(A.UC_ARM_REG_CONTROL)
-        msp, psp = uc.reg_read(A.UC_ARM_REG_MSP), uc.reg_read(A.UC_ARM_REG_PSP)
+        ipsr = self.regs.read(A.UC_ARM_REG_IPSR) & 0x1FF
+        control = self.regs.read(A.UC_ARM_REG_CONTROL)
+        msp, psp = self.regs.read(A.UC_ARM_REG_MSP), self.regs.read(A.UC_ARM_REG_PSP)
         on_psp = not ipsr and control & CONTROL_SPSEL
         fp = bool(control & CONTROL_FPCA)
         sp = psp if on_psp else msp
         size = 0x68 if fp else 0x20
         frame = (sp - size) & ~7
-        regs = uc.reg_read_batch(CORE_REGS)
-        xpsr = uc.reg_read(A.UC_ARM_REG_XPSR) | (1 << 9 if sp & 4 else 0)  # bit 9: realigned
+        regs = self.regs.read_batch(CORE_BATCH)
+        xpsr = self.regs.read(A.UC_ARM_REG_XPSR) | (1 << 9 if sp & 4 else 0)  # bit 9: realigned
         data = struct.pack("<8I", *regs, return_pc & ~1, xpsr)
         if fp:
-            sregs = uc.reg_read_batch(S_REGS)
-            data += struct.pack("<18I", *sregs, uc.reg_read(A.UC_ARM_REG_FPSCR), 0)
+            sregs = self.regs.read_batch(S_BATCH)
+            data += struct.pack("<18I", *sregs, self.regs.read(A.UC_ARM_REG_FPSCR), 0)
         try:
             uc.mem_write(frame, data)
         except UcError:
@@ -129,13 +127,13 @@ class ExceptionModel:
         exc_return = 0xFFFFFFA1 | (0 if fp else 0x10) | (0 if ipsr else 0x8) | (0x4 if on_psp else 0) | 0x40
         # order matters: in handler mode the core is privileged and treats
         # the banked SP as MSP, so both stack pointers are written afterwards
-        uc.reg_write(A.UC_ARM_REG_IPSR, exc)
-        uc.reg_write(A.UC_ARM_REG_MSP, msp if on_psp else frame)
-        uc.reg_write(A.UC_ARM_REG_PSP, frame if on_psp else psp)
-        uc.reg_write(A.UC_ARM_REG_CONTROL, control & ~(CONTROL_SPSEL | CONTROL_FPCA | CONTROL_SFPA))
-        uc.reg_write(A.UC_ARM_REG_EPSR, XPSR_T)  # clears the IT state
-        uc.reg_write(A.UC_ARM_REG_LR, exc_return)
-        uc.reg_write(A.UC_ARM_REG_PC, handler)
+        self.regs.write(A.UC_ARM_REG_IPSR, exc)
+        self.regs.write(A.UC_ARM_REG_MSP, msp if on_psp else frame)
+        self.regs.write(A.UC_ARM_REG_PSP, frame if on_psp else psp)
+        self.regs.write(A.UC_ARM_REG_CONTROL, control & ~(CONTROL_SPSEL | CONTROL_FPCA | CONTROL_SFPA))
+        self.regs.write(A.UC_ARM_REG_EPSR, XPSR_T)  # clears the IT state
+        self.regs.write(A.UC_ARM_REG_LR, exc_return)
+        self.regs.write(A.UC_ARM_REG_PC, handler)
         nvic.activate(exc)
         self.event_register = True
         self._notify("enter", exc)
@@ -143,7 +141,7 @@ class ExceptionModel:
     def _exception_return(self, exc_return: int) -> None:
         uc = self.uc
         nvic = self.scs.nvic
-        exc = uc.reg_read(A.UC_ARM_REG_IPSR) & 0x1FF
+        exc = self.regs.read(A.UC_ARM_REG_IPSR) & 0x1FF
         if exc_return >> 24 != 0xFF or exc_return & 0x41 != 0x41 or exc_return & 2:
             raise self._hardfault_error(Fault(USAGEFAULT, INVPC, exc_return,
                                               f"bad EXC_RETURN 0x{exc_return:08x} from {exception_name(exc)}"))
@@ -156,22 +154,22 @@ class ExceptionModel:
         primask, basepri, faultmask = self._masks()
         if exc != NMI:
             faultmask = 0
-            uc.reg_write(A.UC_ARM_REG_FAULTMASK, 0)
+            self.regs.write(A.UC_ARM_REG_FAULTMASK, 0)
         # tail-chain: a pending exception that preempts the context we would
         # return to runs now, on the frame that is already stacked
         nxt = nvic.preempting(nvic.execution_priority(primask, basepri, faultmask))
         if nxt is not None:
-            uc.reg_write(A.UC_ARM_REG_IPSR, nxt)
-            uc.reg_write(A.UC_ARM_REG_CONTROL, uc.reg_read(A.UC_ARM_REG_CONTROL) & ~(CONTROL_FPCA | CONTROL_SFPA))
-            uc.reg_write(A.UC_ARM_REG_LR, exc_return)
-            uc.reg_write(A.UC_ARM_REG_PC, self._vector(nxt, exc_return))
+            self.regs.write(A.UC_ARM_REG_IPSR, nxt)
+            self.regs.write(A.UC_ARM_REG_CONTROL, self.regs.read(A.UC_ARM_REG_CONTROL) & ~(CONTROL_FPCA | CONTROL_SFPA))
+            self.regs.write(A.UC_ARM_REG_LR, exc_return)
+            self.regs.write(A.UC_ARM_REG_PC, self._vector(nxt, exc_return))
             nvic.activate(nxt)
             self._notify("enter", nxt)
             return
         to_thread = bool(exc_return & 0x8)
         on_psp = to_thread and bool(exc_return & 0x4)
         fp = not exc_return & 0x10
-        msp, psp = uc.reg_read(A.UC_ARM_REG_MSP), uc.reg_read(A.UC_ARM_REG_PSP)
+        msp, psp = self.regs.read(A.UC_ARM_REG_MSP), self.regs.read(A.UC_ARM_REG_PSP)
         frame = psp if on_psp else msp
         size = 0x68 if fp else 0x20
         try:
@@ -186,22 +184,22 @@ class ExceptionModel:
         if to_thread != (ret_exc == 0):
             raise self._hardfault_error(Fault(USAGEFAULT, INVPC, exc_return, f"EXC_RETURN 0x{exc_return:08x} "
                                               f"does not match the stacked IPSR {ret_exc}"))
-        control = uc.reg_read(A.UC_ARM_REG_CONTROL)
+        control = self.regs.read(A.UC_ARM_REG_CONTROL)
         final = (control & ~(CONTROL_SPSEL | CONTROL_FPCA | CONTROL_SFPA)) | (CONTROL_SPSEL if on_psp else 0) \
             | ((CONTROL_FPCA | CONTROL_SFPA) if fp else 0)
         # still privileged (handler mode): drop nPRIV for the stack pointer
         # writes below, restore it last
-        uc.reg_write(A.UC_ARM_REG_CONTROL, final & ~CONTROL_NPRIV)
-        uc.reg_write(A.UC_ARM_REG_IPSR, ret_exc)
-        uc.reg_write(A.UC_ARM_REG_MSP, msp if on_psp else new_sp)
-        uc.reg_write(A.UC_ARM_REG_PSP, new_sp if on_psp else psp)
-        uc.reg_write(A.UC_ARM_REG_CONTROL, final)
-        uc.reg_write_batch(list(zip(CORE_REGS, words[:6])))
+        self.regs.write(A.UC_ARM_REG_CONTROL, final & ~CONTROL_NPRIV)
+        self.regs.write(A.UC_ARM_REG_IPSR, ret_exc)
+        self.regs.write(A.UC_ARM_REG_MSP, msp if on_psp else new_sp)
+        self.regs.write(A.UC_ARM_REG_PSP, new_sp if on_psp else psp)
+        self.regs.write(A.UC_ARM_REG_CONTROL, final)
+        self.regs.write_batch(CORE_BATCH, words[:6])
         if fp:
-            uc.reg_write_batch(list(zip(S_REGS, words[8:24])))
-            uc.reg_write(A.UC_ARM_REG_FPSCR, words[24])
-        uc.reg_write(A.UC_ARM_REG_XPSR_NZCVQG, xpsr & ~(1 << 9))
-        uc.reg_write(A.UC_ARM_REG_PC, words[6] | 1)
+            self.regs.write_batch(S_BATCH, words[8:24])
+            self.regs.write(A.UC_ARM_REG_FPSCR, words[24])
+        self.regs.write(A.UC_ARM_REG_XPSR_NZCVQG, xpsr & ~(1 << 9))
+        self.regs.write(A.UC_ARM_REG_PC, words[6] | 1)
         if nvic.has_candidate():
             self.request_exit()  # still pending but masked: let the run loop watch the masks
         if to_thread and self.scs.scb.sleeponexit:
@@ -211,19 +209,19 @@ class ExceptionModel:
     def _on_intr(self, uc: Uc, intno: int, _ud: object) -> None:
         try:
             if intno == EXCP_EXCEPTION_EXIT:
-                pc = uc.reg_read(A.UC_ARM_REG_PC)
-                thumb = (uc.reg_read(A.UC_ARM_REG_XPSR) >> 24) & 1
+                pc = self.regs.read(A.UC_ARM_REG_PC)
+                thumb = (self.regs.read(A.UC_ARM_REG_XPSR) >> 24) & 1
                 self._exception_return(pc | thumb)
             elif intno == EXCP_SWI:
-                self._svc(uc.reg_read(A.UC_ARM_REG_PC))
+                self._svc(self.regs.read(A.UC_ARM_REG_PC))
             elif intno == EXCP_BKPT:
-                pc = uc.reg_read(A.UC_ARM_REG_PC)
+                pc = self.regs.read(A.UC_ARM_REG_PC)
                 hw = self._halfword(pc) or 0
                 self._fault = Fault(HARDFAULT, 0, pc, f"bkpt #{hw & 0xFF} with no debugger attached",
                                     hfsr=HFSR_DEBUGEVT)
                 uc.emu_stop()
             elif intno == EXCP_NOCP:
-                pc = uc.reg_read(A.UC_ARM_REG_PC)
+                pc = self.regs.read(A.UC_ARM_REG_PC)
                 cp = ((self._halfword(pc + 2) or 0) >> 8) & 0xF
                 if self.scs.scb.cp_access(cp, self._privileged()):
                     self.error = EmulationError(f"coprocessor p{cp} instruction{self._insn_text(pc)} is not "
@@ -232,7 +230,7 @@ class ExceptionModel:
                     self._fault = Fault(USAGEFAULT, NOCP, pc, f"coprocessor p{cp} instruction while CPACR denies it")
                 uc.emu_stop()
             else:
-                pc = uc.reg_read(A.UC_ARM_REG_PC)
+                pc = self.regs.read(A.UC_ARM_REG_PC)
                 self.error = EmulationError(f"CPU exception {intno} (not modeled) at {self.where(pc)}")
                 uc.emu_stop()
         except EmulationError as exc:

@@ -107,13 +107,12 @@ class ExitSites:
             if pc in self._address_hooks:
                 self._step_over_hook(pc)  # still hooked: run the instruction once past the exit
             return  # else the next slice runs it (or stops again for another kind of exit)
-        uc = self.uc
         hw = self._halfword(pc) or 0
         if self.skip_loops and pc in self._delay_sites and hw & 0xF8FF == 0x3801 and self._halfword(pc + 2) == 0xD1FD:
             self._fast_forward_delay(pc, self._delay_sites[pc])
         elif pc in self._sev_sites and hw == SEV:
             self.event_register = True
-            uc.reg_write(A.UC_ARM_REG_PC, (pc + 2) | 1)
+            self.regs.write(A.UC_ARM_REG_PC, (pc + 2) | 1)
             self.cycles += 1
             self.instructions += 1
         elif pc in self._unmask_sites and (hw in CPSIE or is_mask_msr(hw, self._halfword(pc + 2) or 0)):
@@ -126,24 +125,34 @@ class ExitSites:
         else:
             self._step_over_exit(pc)  # an exit on something that is no longer what we scanned
 
+    def _unmask_at_pc(self) -> bool:
+        """If the next instruction unmasks interrupts, execute it here (as its exit would)."""
+        pc = self.pc
+        if pc not in self._unmask_sites:
+            return False
+        hw = self._halfword(pc) or 0
+        if hw in CPSIE or is_mask_msr(hw, self._halfword(pc + 2) or 0):
+            self._emulate_unmask(pc, hw)
+            return True
+        return False
+
     def _emulate_unmask(self, pc: int, hw: int) -> None:
         """Execute cpsie / msr <mask>, rN here (the site is an exit)."""
-        uc = self.uc
         if hw in CPSIE:
             if hw & 2:
-                uc.reg_write(A.UC_ARM_REG_PRIMASK, 0)
+                self.regs.write(A.UC_ARM_REG_PRIMASK, 0)
             if hw & 1:
-                uc.reg_write(A.UC_ARM_REG_FAULTMASK, 0)
+                self.regs.write(A.UC_ARM_REG_FAULTMASK, 0)
             size = 2
         else:
             hw2 = self._halfword(pc + 2) or 0
-            value = uc.reg_read(A.UC_ARM_REG_R0 + (hw & 0xF)) if hw & 0xF < 13 else 0
+            value = self.regs.read(A.UC_ARM_REG_R0 + (hw & 0xF)) if hw & 0xF < 13 else 0
             target = {0x10: A.UC_ARM_REG_PRIMASK, 0x11: A.UC_ARM_REG_BASEPRI,
                       0x12: A.UC_ARM_REG_BASEPRI_MAX, 0x13: A.UC_ARM_REG_FAULTMASK}[hw2 & 0xFF]
             if self._privileged():
-                uc.reg_write(target, value)
+                self.regs.write(target, value)
             size = 4
-        uc.reg_write(A.UC_ARM_REG_PC, (pc + size) | 1)
+        self.regs.write(A.UC_ARM_REG_PC, (pc + size) | 1)
         self.cycles += 1
         self.instructions += 1
 

@@ -31,7 +31,7 @@ from typing import Any
 from unicorn import UC_HOOK_MEM_WRITE
 from unicorn import arm_const as A
 
-from rp2350_emu.core.arch import FULL_STATE_REGS, LOW_REGS
+from rp2350_emu.core.arch import FULL_STATE_BATCH, LOW_REGS
 
 #: longest repeating read sequence looked for (reads per pass)
 MAX_PERIOD_READS = 8
@@ -165,9 +165,8 @@ class FastPaths:
 
     def _probe_loop(self) -> None:
         """Step up to PROBE_STEPS instructions for a return to this exact state."""
-        uc = self.uc
-        start_pc = uc.reg_read(A.UC_ARM_REG_PC)
-        before = uc.reg_read_batch(FULL_STATE_REGS)
+        start_pc = self.regs.read(A.UC_ARM_REG_PC)
+        before = self.regs.read_batch(FULL_STATE_BATCH)
         start_cycles = self.cycles
         limit = self._skip_limit()
         if limit - self.cycles < 4 * PROBE_STEPS:
@@ -181,7 +180,7 @@ class FastPaths:
                         self.scheduler.next_event_ns() != events_before or self._pass_dirty or \
                         not all(pure for _a, _v, pure in self._pass_reads):
                     break
-                if uc.reg_read(A.UC_ARM_REG_PC) == start_pc and uc.reg_read_batch(FULL_STATE_REGS) == before:
+                if self.regs.read(A.UC_ARM_REG_PC) == start_pc and self.regs.read_batch(FULL_STATE_BATCH) == before:
                     found = step
                     break
         if found:
@@ -193,8 +192,7 @@ class FastPaths:
 
     def _verify_pass(self, period: int, pattern: list[tuple[int, int]]) -> bool:
         """Run one pass of `period` instructions; True if it left everything as it was."""
-        uc = self.uc
-        before = uc.reg_read_batch(FULL_STATE_REGS)
+        before = self.regs.read_batch(FULL_STATE_BATCH)
         start = self.cycles
         with self._watching_memory():
             self._run_slice(period)
@@ -202,7 +200,7 @@ class FastPaths:
             dirty = self._pass_dirty
         return (self.cycles == start + period and self.sleeping is None and not dirty
                 and [(a, v) for a, v, _ in reads] == pattern and all(p for _a, _v, p in reads)
-                and uc.reg_read_batch(FULL_STATE_REGS) == before)
+                and self.regs.read_batch(FULL_STATE_BATCH) == before)
 
     def _skip_passes(self, period: int) -> None:
         passes = max(self._skip_limit() - self.cycles, 0) // period
@@ -216,19 +214,18 @@ class FastPaths:
     def _fast_forward_delay(self, pc: int, reg: int) -> None:
         """`subs rN, #1; bne` runs rN times at 2 cycles each: skip it whole,
         or up to the next event (the loop resumes from the exit)."""
-        uc = self.uc
         rid = LOW_REGS[reg]
-        remaining = uc.reg_read(rid) or (1 << 32)
+        remaining = self.regs.read(rid) or (1 << 32)
         room = max(self._skip_limit() - self.cycles, 0)
         k = min(remaining, max(room // 2, 1))
         remaining -= k
         self.cycles += 2 * k
         self.fast_forwarded += 2 * k
-        uc.reg_write(rid, remaining & 0xFFFFFFFF)
+        self.regs.write(rid, remaining & 0xFFFFFFFF)
         if remaining == 0:
             # flags as the last subs left them: Z=1, C=1 (no borrow)
-            uc.reg_write(A.UC_ARM_REG_APSR_NZCV, 0x60000000)
-            uc.reg_write(A.UC_ARM_REG_PC, (pc + 4) | 1)
+            self.regs.write(A.UC_ARM_REG_APSR_NZCV, 0x60000000)
+            self.regs.write(A.UC_ARM_REG_PC, (pc + 4) | 1)
 
 
 class _MemoryWatch:

@@ -28,7 +28,7 @@ class Stops:
     def _on_uc_error(self, failure: UcError, executed: int) -> None:
         pc = self.pc
         if failure.errno == UC_ERR_INSN_INVALID:
-            xpsr = self.uc.reg_read(A.UC_ARM_REG_XPSR)
+            xpsr = self.regs.read(A.UC_ARM_REG_XPSR)
             if not xpsr & XPSR_T:
                 raise self._hardfault_error(Fault(USAGEFAULT, INVSTATE, pc, "branch to an address without the "
                                                   "Thumb bit (INVSTATE)"))
@@ -57,11 +57,11 @@ class Stops:
         return f"0x{address:08x} is {name}: not modeled" if name else "nothing is mapped there"
 
     def _on_bad_memory(self, uc: Uc, access: int, address: int, size: int, value: int, _ud: object) -> bool:
-        pc = uc.reg_read(A.UC_ARM_REG_PC)
+        pc = self.regs.read(A.UC_ARM_REG_PC)
         write = access in (UC_MEM_WRITE_UNMAPPED, UC_MEM_WRITE_PROT)
         where = self.where(pc)
         if access in (UC_MEM_FETCH_UNMAPPED, UC_MEM_FETCH_PROT):
-            lr = uc.reg_read(A.UC_ARM_REG_LR)
+            lr = self.regs.read(A.UC_ARM_REG_LR)
             self.error = EmulationError(f"instruction fetch from unmapped address 0x{address:08x} "
                                         f"(lr=0x{lr:08x} <{self.symbolize(lr & ~1)}>)")
         elif access in (UC_MEM_WRITE_PROT, UC_MEM_READ_PROT):
