@@ -76,3 +76,23 @@ def test_bench_reports_speed(capsys, elf_dir):
     assert code == 0
     assert re.search(r"bare unicorn tight loop: +[\d.]+ MIPS free-running", out)
     assert re.search(r"uart\.elf: 0\.010 virtual s in [\d.]+ wall s = [\d.]+x real time; executed \d+ insns", out)
+
+
+def test_events_are_streamed_and_the_log_stays_bounded(elf_dir, tmp_path, capsys) -> None:
+    """`run` writes --events and the fingerprint from listeners: the same as the whole log."""
+    import json
+
+    from rp2350_emu.platform.events import Event, fingerprint
+    from rp2350_emu.platform.machine import Machine
+    from tests.engine.helpers import PLATFORM
+
+    out = tmp_path / "ev.jsonl"
+    assert main(["run", str(elf_dir / "uart.elf"), "--seconds", "0.02", "--events", str(out),
+                 "--fingerprint"]) == 0
+    printed = capsys.readouterr().out
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    machine = Machine.from_repl(PLATFORM)
+    machine.load_elf(elf_dir / "uart.elf")
+    machine.run_for(20_000_000)
+    assert [Event(e["t_ns"], e["kind"], e["data"]) for e in lines] == list(machine.events)
+    assert f"fingerprint: {fingerprint(machine.events)}" in printed

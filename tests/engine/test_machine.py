@@ -127,3 +127,16 @@ def test_an_unmodeled_register_of_a_modeled_block_is_named(boot) -> None:
 def test_an_address_outside_every_block_says_nothing_is_there(boot) -> None:
     machine = boot("uart")
     assert "(nothing is mapped there)" in _run_snippet(machine, bytes.fromhex("0168"), 0x60000000)
+
+
+def test_a_bounded_event_log_keeps_a_window_and_listeners_hear_everything() -> None:
+    from rp2350_emu.platform.events import Event, EventLog, Fingerprint, fingerprint
+
+    log, heard, fp = EventLog(limit=10), [], Fingerprint()
+    log.listeners += [heard.append, fp]
+    events = [Event(i, "pin", {"pin": 25, "level": i & 1}) for i in range(100)]
+    for event in events:
+        log.record(event)
+    assert heard == events and fp.hexdigest() == fingerprint(events)
+    assert 10 <= len(log) <= 20 and log.total == 100 and log[-1] == events[-1]
+    assert log.since(95) == events[95:] and log.since(0) == list(log)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rp2350_emu.errors import ConfigError, EmulationError
-from rp2350_emu.platform.events import Event
+from rp2350_emu.platform.events import Event, EventLog
 from rp2350_emu.platform.pins import PinDeviceSpec, pin_device_specs
 from rp2350_emu.platform.repl.parser import parse_repl
 from rp2350_emu.time.scheduler import Scheduler
@@ -52,7 +52,7 @@ class FakeUart:
         self._rx_free_at = t
 
     def _rx(self, byte: int) -> None:
-        self.machine.events.append(Event(self.machine.now_ns, "uart-rx", {"uart": self.name, "byte": byte}))
+        self.machine.events.record(Event(self.machine.now_ns, "uart-rx", {"uart": self.name, "byte": byte}))
         for listener in self._rx_listeners:
             listener(byte)
         if self.firmware_rx:
@@ -72,7 +72,7 @@ class FakeUart:
         self.machine.scheduler.schedule_in(BYTE_NS, lambda: self._done(byte), "uart-tx")
 
     def _done(self, byte: int) -> None:
-        self.machine.events.append(Event(self.machine.now_ns, "uart-tx", {"uart": self.name, "byte": byte}))
+        self.machine.events.record(Event(self.machine.now_ns, "uart-tx", {"uart": self.name, "byte": byte}))
         for cb in self._listeners:
             cb(byte)
         self._next()
@@ -104,7 +104,7 @@ class FakePin:
 
     def _changed(self, before: bool) -> None:
         if self.level != before:
-            self.machine.events.append(Event(self.machine.now_ns, "pin", {"pin": self.n, "level": int(self.level)}))
+            self.machine.events.record(Event(self.machine.now_ns, "pin", {"pin": self.n, "level": int(self.level)}))
 
 
 class FakeGpio:
@@ -144,7 +144,7 @@ class FakeEngine:
     def __init__(self, repl: str) -> None:
         self.repl = repl
         self.scheduler = Scheduler()
-        self.events: list[Event] = []
+        self.events = EventLog()
         self.uart0 = FakeUart(self, "uart0")
         self.uart1 = FakeUart(self, "uart1")
         self.gpio = FakeGpio(self)

@@ -8,7 +8,7 @@ with the command's own words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from rp2350_emu.errors import EmulationError, HarnessError
@@ -69,7 +69,7 @@ class Engine(Protocol):
 
     cpu: Any  # a CpuView
     sysbus: Any  # a BusView
-    events: Sequence[Any]  # EngineEvents, oldest first
+    events: Any  # an EventLog (platform/events.py) of EngineEvents, oldest first
 
     def pin_device_specs(self) -> Mapping[str, PinDeviceInfo]: ...
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rp2350_emu.platform.events import Event
+from rp2350_emu.platform.events import Event, EventLog
 from rp2350_emu.platform.pins import PinDeviceSpec, pin_device_specs
 from rp2350_emu.platform.repl.parser import parse_repl
 from rp2350_emu.time.units import NS_PER_S
@@ -159,7 +159,7 @@ class RenodeEngine:
         path = Path(repl).resolve()
         self._mach.load_repl(str(path))
         self._pin_devices = pin_device_specs(parse_repl(path))
-        self.events: list[Event] = []
+        self.events = EventLog()
         self.cpu = RenodeCpu(self)
         self.sysbus = RenodeBus(self)
         self._uarts: dict[str, RenodeUart] = {}
@@ -178,7 +178,7 @@ class RenodeEngine:
         return out
 
     def record(self, kind: str, data: dict[str, Any]) -> None:
-        self.events.append(Event(self.now_ns, kind, data))
+        self.events.record(Event(self.now_ns, kind, data))
 
     def _peripheral(self, path: str) -> Any:
         node = self._mach.sysbus

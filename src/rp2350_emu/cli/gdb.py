@@ -51,10 +51,8 @@ def cli_run(args: Any, machine: Machine, printer: Any, seconds_given: bool) -> i
         raise ConfigError(f"--gdb {port}: expected a TCP port number (0 picks a free one)")
     deadline = args.seconds * NS_PER_S if seconds_given else None
     try:
-        result = run_with_gdb(machine, port, wait=args.wait_gdb, deadline_ns=deadline,
-                              on_slice=lambda: printer.feed(machine.events))
+        result = run_with_gdb(machine, port, wait=args.wait_gdb, deadline_ns=deadline)
     finally:
-        printer.feed(machine.events)
         printer.flush_partial(machine.now_ns)
     print(f"gdb: session ended ({result}) at {machine.now_ns} ns of virtual time", file=sys.stderr)
     return 0

@@ -153,12 +153,14 @@ class Board:
         if self.engine is None:
             return []
         events = self.engine.events
+        total = events.total  # an EventLog: a bounded one counts what it let go
+        dropped = total - len(events)
         key = id(reader)
         start = self._event_cursor.get(key, 0)
-        if start > len(events):  # the engine cleared its list
+        if start > total:  # the engine cleared its log
             start = 0
-        self._event_cursor[key] = len(events)
-        return [(e.t_ns, bool(e.data["level"])) for e in events[start:]
+        self._event_cursor[key] = total
+        return [(e.t_ns, bool(e.data["level"])) for e in events[max(start - dropped, 0):]
                 if e.kind == "pin" and e.data["pin"] == pin]
 
     def pin_history(self) -> list[tuple[int, int, bool]]:

@@ -27,7 +27,7 @@ from rp2350_emu.peripherals.resets import Resets
 from rp2350_emu.peripherals.roles import NumberedIrqSource, Pin, PinController, Resettable, UartDevice
 from rp2350_emu.platform.bus import Bus
 from rp2350_emu.platform.elf import FirmwareImage, SymbolTable
-from rp2350_emu.platform.events import Event
+from rp2350_emu.platform.events import Event, EventLog
 from rp2350_emu.platform.pins import Button, PinDevice, PinDeviceSpec, make_pin_device, pin_device_specs
 from rp2350_emu.platform.repl.ast import Entry, IrqConnection, Platform, normalise_type
 from rp2350_emu.platform.repl.parser import parse_repl
@@ -42,6 +42,8 @@ from rp2350_emu.platform.wiring import (
 )
 from rp2350_emu.time.slices import SliceScheduler
 
+#: bytes of each UART's output `uart_text` keeps (about; older ones are let go)
+UART_TEXT_KEPT = 1 << 20
 #: the entry name the bootrom boots from (RP2350 flash boot: XIP at its base)
 BOOT_MEMORY = "flash"
 
@@ -54,7 +56,7 @@ class Machine:
             models = MODELS
         self.platform = platform
         self.models = models
-        self.events: list[Event] = []
+        self.events = EventLog()
         self.image: FirmwareImage | None = None
         self.symbols: SymbolTable | None = None
         self._mips_override = mips
@@ -210,14 +212,17 @@ class Machine:
                 model.add_listener(self._on_pin)
 
     def _on_uart_tx(self, uart: str, byte: int) -> None:
-        self.events.append(Event(self.now_ns, "uart-tx", {"uart": uart, "byte": byte}))
-        self._uart_text.setdefault(uart, bytearray()).append(byte)
+        self.events.record(Event(self.now_ns, "uart-tx", {"uart": uart, "byte": byte}))
+        text = self._uart_text.setdefault(uart, bytearray())
+        text.append(byte)
+        if len(text) > 2 * UART_TEXT_KEPT:  # a long run's memory stays flat
+            del text[:-UART_TEXT_KEPT]
 
     def _on_uart_rx(self, uart: str, byte: int) -> None:
-        self.events.append(Event(self.now_ns, "uart-rx", {"uart": uart, "byte": byte}))
+        self.events.record(Event(self.now_ns, "uart-rx", {"uart": uart, "byte": byte}))
 
     def _on_pin(self, pin: int, level: bool) -> None:
-        self.events.append(Event(self.now_ns, "pin", {"pin": pin, "level": int(bool(level))}))
+        self.events.record(Event(self.now_ns, "pin", {"pin": pin, "level": int(bool(level))}))
 
     # -- access ---------------------------------------------------------------
     def __getitem__(self, name: str) -> Any:
