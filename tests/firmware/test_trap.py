@@ -21,9 +21,17 @@ def test_trap_report_on_uart0_then_idle(boot) -> None:
     assert len(m.events) == n
 
 
-def test_trap_run_exits_zero_without_traceback(firmware) -> None:
-    proc = subprocess.run([sys.executable, "-m", "rp2350_emu.cli", "run", str(firmware["trap"]),
-                           "--seconds", "1"], check=False, cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert "*** guest trap:" in proc.stdout
-    assert "Traceback" not in proc.stderr
+def test_trap_run_fails_with_one_line_unless_allowed(firmware) -> None:
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "rp2350_emu.cli", "run", str(firmware["trap"]),
+                               "--seconds", "1", *extra], check=False, cwd=REPO, capture_output=True, text=True,
+                              timeout=120)
+
+    failed = run()
+    assert failed.returncode == 1, failed.stderr
+    assert failed.stderr.startswith("rp2350-emu: failed: the firmware reported: *** guest trap:")
+    assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+    allowed = run("--allow-trap")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "*** guest trap:" in allowed.stdout and "unreachable" in allowed.stdout
+    assert allowed.stderr == ""

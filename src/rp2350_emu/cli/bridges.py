@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import Any
 
+from rp2350_emu.cli import args as cli_args
 from rp2350_emu.time.units import NS_PER_S
 
 
@@ -17,7 +18,7 @@ def add_bridge_options(run_parser: argparse.ArgumentParser) -> None:
                             help="connect UART0 to a new pseudo-terminal (its path is printed; LINK, if "
                             "given, becomes a symlink to it); time is then paced to wall time and the run "
                             "lasts until Ctrl-C unless --seconds is given")
-    run_parser.add_argument("--uart-tcp", type=int, metavar="PORT",
+    run_parser.add_argument("--uart-tcp", type=cli_args.port, metavar="PORT",
                             help="serve UART0 as a raw TCP socket on 127.0.0.1:PORT (paced, like --uart-pty)")
 
 

@@ -13,19 +13,21 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rp2350_emu.cli import args as cli_args
+
 if TYPE_CHECKING:  # pragma: no cover - the engine loads only when `run` runs
     from rp2350_emu.platform.machine import Machine
 
 
 def add_run_options(run: argparse.ArgumentParser) -> None:
-    run.add_argument("--trace-wit", metavar="FILE.jsonl",
+    run.add_argument("--trace-wit", metavar="FILE.jsonl", type=cli_args.output_file,
                      help="write every WIT host call (arguments, result, virtual time, cycles) as JSON lines")
-    run.add_argument("--vcd", metavar="FILE.vcd", help="write pin levels and UART lines (virtual ns) as a VCD file")
-    run.add_argument("--plot", metavar="FILE.png", help="write a plot of pin levels over virtual time")
+    run.add_argument("--vcd", metavar="FILE.vcd", type=cli_args.output_file, help="write pin levels and UART lines (virtual ns) as a VCD file")
+    run.add_argument("--plot", metavar="FILE.png", type=cli_args.output_file, help="write a plot of pin levels over virtual time")
     run.add_argument("--restore", metavar="FILE.json",
                      help="continue from a snapshot (the ELF argument may then be left out); "
                      "--seconds counts from the snapshot's time")
-    run.add_argument("--save-snapshot", metavar="FILE.json", help="save the machine state when the run ends")
+    run.add_argument("--save-snapshot", metavar="FILE.json", type=cli_args.output_file, help="save the machine state when the run ends")
 
 
 def machine_for_run(args: argparse.Namespace, repl: str | Path) -> Machine:
@@ -104,11 +106,11 @@ def register(subparsers: Any) -> None:
                                 "the seed's claims: flash and RAM, heap and stack high-water marks, host-call "
                                 "cost, Pulley against native code.")
     rep.add_argument("elf", nargs="+", help="firmware ELFs (build/compute.elf gives the Pulley figures)")
-    rep.add_argument("--seconds", type=float, default=3.0, help="virtual seconds per ELF (default 3)")
+    rep.add_argument("--seconds", type=cli_args.seconds, default=3.0, help="virtual seconds per ELF (default 3)")
     rep.add_argument("--uart-input", default=REPORT_UART_TEXT, metavar="TEXT",
                      help="bytes sent to images that read UART0")
     rep.add_argument("--repl", help="platform description (default platforms/boards/pico2.repl)")
-    rep.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    rep.add_argument("--json", metavar="FILE", type=cli_args.output_file, help="also write the figures as JSON")
     rep.add_argument("--heap", metavar="ADDR:SIZE", type=heap_spec,
                      help="the allocator's arena, when no symbol names it (e.g. 0x20000400:0x40000)")
     rep.set_defaults(func=cmd_report)

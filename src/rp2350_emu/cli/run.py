@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import codecs
 import sys
+from pathlib import Path
 from typing import TextIO
 
+from rp2350_emu import inputs
 from rp2350_emu.cli import bridges as bridge_cli
 from rp2350_emu.cli import insight as insight_cli
 from rp2350_emu.cli.usage import UsageError
+from rp2350_emu.errors import ConfigError
 from rp2350_emu.platform.events import Event, Fingerprint, canonical_event
 from rp2350_emu.platform.machine import Machine
 from rp2350_emu.platform.paths import default_repl
@@ -29,16 +31,19 @@ def format_time(t_ns: int) -> str:
 
 class Press:
     def __init__(self, spec: str) -> None:
+        pin_text, sep, when = spec.partition("@")
+        at_text, _, dur_text = when.partition(":")
+        if not sep or not pin_text.strip().isdigit():
+            raise UsageError(f"--press {spec!r}: expected PIN@SECONDS[:DURATION], e.g. 15@0.5:0.2")
+        self.pin = int(pin_text)
+        if not 0 <= self.pin < 48:
+            raise UsageError(f"--press {spec!r}: pin {self.pin} does not exist (GPIO 0-47)")
         try:
-            pin_text, when = spec.split("@", 1)
-            at_text, _, dur_text = when.partition(":")
-            self.pin = int(pin_text)
-            self.at_ns = int(float(at_text) * NS_PER_S)
-            self.duration_ns = int(float(dur_text or DEFAULT_PRESS_S) * NS_PER_S)
-        except ValueError:
-            raise UsageError(f"--press {spec!r}: expected PIN@SECONDS[:DURATION], e.g. 15@0.5:0.2") from None
-        if not 0 <= self.pin < 48 or self.at_ns < 0 or self.duration_ns <= 0:
-            raise UsageError(f"--press {spec!r}: pin 0-47, a time >= 0 and a positive duration expected")
+            self.at_ns = int(inputs.seconds(at_text, f"--press {spec!r}: time", allow_zero=True) * NS_PER_S)
+            self.duration_ns = int(inputs.seconds(dur_text or DEFAULT_PRESS_S, f"--press {spec!r}: duration")
+                                   * NS_PER_S)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
 
     def schedule(self, machine: Machine) -> None:
         """A press pulls the pin low (active-low button), a release lets go."""
@@ -104,20 +109,62 @@ class EventFile:
         self._fh.close()
 
 
+#: what the firmware prints when a guest traps, it panics, or the core faults (runtime.rs)
+TRAP_MARKERS = ("*** guest trap", "*** panic", "*** hard fault")
+
+
+class UartChecks:
+    """--expect-uart / --fail-on-uart / trap reports, watched on UART0 as its bytes leave."""
+
+    def __init__(self, expect: list[str], fail: list[str], allow_trap: bool) -> None:
+        self.pending = [t.encode("latin-1", "replace") for t in expect]
+        self.fail = [t.encode("latin-1", "replace") for t in fail]
+        self.markers = [] if allow_trap else [m.encode() for m in TRAP_MARKERS]
+        self.expecting = bool(expect)
+        self.failure: str | None = None
+        self._tail = bytearray()
+        self._keep = max([len(t) for t in self.pending + self.fail] + [120])
+
+    def __call__(self, event: Event) -> None:
+        if event.kind != "uart-tx" or event.data["uart"] != "uart0" or self.failure is not None:
+            return
+        tail = self._tail
+        tail.append(event.data["byte"])
+        for text in self.fail:
+            if tail.endswith(text):
+                self.failure = f"UART0 sent {text.decode('latin-1')!r} (--fail-on-uart)"
+        if event.data["byte"] == 0x0A and self.markers:
+            line = bytes(tail).rsplit(b"\n", 2)[-2] if tail.count(b"\n") >= 1 else b""
+            line = line.rsplit(b"\n", 1)[-1].strip(b"\r")
+            if any(line.startswith(m) for m in self.markers):
+                self.failure = f"the firmware reported: {line.decode('latin-1')} (--allow-trap to accept it)"
+        self.pending = [t for t in self.pending if not bytes(tail).endswith(t) and t not in tail]
+        if len(tail) > 2 * self._keep:
+            del tail[:-self._keep]
+
+    @property
+    def done(self) -> bool:
+        return self.failure is not None or (self.expecting and not self.pending)
+
+
 def _rx_enabled(machine: Machine, uart: str) -> bool:
     return machine[uart].rx_enabled
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     presses = [Press(spec) for spec in args.press or []]
-    if args.seconds <= 0:
-        raise UsageError("--seconds must be positive")
     if not args.elf and not args.restore:
         raise UsageError("run: an ELF is needed (or --restore FILE)")
+    pending_input = inputs.escaped_bytes(args.uart_input, "--uart-input") if args.uart_input else b""
+    _refuse_clobbering_inputs(args)
     machine = insight_cli.machine_for_run(args, args.repl or default_repl())
     machine.cpu.skip_loops = not args.no_skip
     start_ns = machine.now_ns  # 0, or the snapshot's time with --restore
+    length_s = args.timeout if args.timeout is not None else args.seconds
     for press in presses:
+        if start_ns + press.at_ns >= start_ns + int(length_s * NS_PER_S):
+            print(f"rp2350-emu: warning: --press {press.pin}@{press.at_ns / NS_PER_S:g} is at or after the end of "
+                  f"the run ({length_s:g} s): it will not happen", file=sys.stderr)
         press.schedule(machine)
     log = machine.events
     # a restored log counts for the fingerprint and the file, but was printed by the run that saved it
@@ -130,7 +177,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 sink(event)
             sinks.append(sink)
     printer = EventPrinter(sys.stdout)
-    log.listeners += [printer, *sinks]
+    checks = UartChecks(args.expect_uart, args.fail_on_uart, args.allow_trap)
+    log.listeners += [printer, *sinks, checks]
     log.limit = EVENTS_KEPT  # everything is streamed: keep only a recent window in memory
     if args.gdb is not None or args.wait_gdb:
         from rp2350_emu.cli.gdb import cli_run  # the GDB server drives the run
@@ -140,26 +188,64 @@ def cmd_run(args: argparse.Namespace) -> int:
         finally:
             _finish(fp, events_file)
     bridges = bridge_cli.open_bridges(args, machine)  # --uart-pty / --uart-tcp (harness), paced
-    deadline = start_ns + (int(args.seconds * NS_PER_S) if bridges is None else
-                           bridges.deadline_ns(args.seconds, bridge_cli.seconds_given()))
+    deadline = start_ns + (int(length_s * NS_PER_S) if bridges is None else
+                           bridges.deadline_ns(length_s, bridge_cli.seconds_given()
+                                               or args.timeout is not None))
     insight = insight_cli.start(args, machine)  # --trace-wit / --vcd / --plot / --save-snapshot
-    pending_input = codecs.decode(args.uart_input, "unicode_escape").encode("latin-1") \
-        if args.uart_input else b""
+    stop = (lambda: checks.done) if (checks.expecting or checks.fail or checks.markers) else None
     try:
         # bytes sent to a receiver that is still off are lost: wait for RXE
-        if pending_input and machine.run_until(lambda: _rx_enabled(machine, "uart0"), deadline - machine.now_ns):
+        if pending_input and machine.run_until(lambda: _rx_enabled(machine, "uart0") or checks.done,
+                                               deadline - machine.now_ns) and not checks.done:
             machine.uart_input("uart0", pending_input)
         if bridges is not None:
-            while machine.now_ns < deadline:
+            while machine.now_ns < deadline and not checks.done:
                 bridges.run_for(min(CHUNK_NS, deadline - machine.now_ns))
-        elif deadline > machine.now_ns:
-            machine.run_for(deadline - machine.now_ns)
+        elif deadline > machine.now_ns and not checks.done:
+            if stop is None:
+                machine.run_for(deadline - machine.now_ns)
+            else:
+                machine.run_until(stop, deadline - machine.now_ns)
     finally:
         if bridges is not None:
             bridges.close()
         printer.flush_partial(machine.now_ns)
         _finish(fp, events_file)
         insight.finish()
+    return _verdict(checks, machine.now_ns - start_ns)
+
+
+_OUTPUTS = ("events", "trace_wit", "vcd", "plot", "save_snapshot")
+
+
+def _refuse_clobbering_inputs(args: argparse.Namespace) -> None:
+    """An output option naming an input (the ELF, the .repl, the snapshot read) would destroy it."""
+    sources = {"the firmware ELF": args.elf, "the --repl file": args.repl, "the --restore snapshot": args.restore}
+    read = {Path(v).resolve(): what for what, v in sources.items() if v}
+    written: dict[Path, str] = {}
+    for name in _OUTPUTS:
+        value = getattr(args, name, None)
+        if not value:
+            continue
+        option = "--" + name.replace("_", "-")
+        target = Path(value).resolve()
+        if target in read:
+            raise UsageError(f"{option} {value}: that is {read[target]}; writing it would destroy it "
+                             "(choose another file name)")
+        if target in written:
+            raise UsageError(f"{option} {value}: {written[target]} writes the same file")
+        written[target] = option
+
+
+def _verdict(checks: UartChecks, ran_ns: int) -> int:
+    if checks.failure is not None:
+        print(f"rp2350-emu: failed: {checks.failure}", file=sys.stderr)
+        return 1
+    if checks.expecting and checks.pending:
+        missing = ", ".join(repr(t.decode("latin-1")) for t in checks.pending)
+        print(f"rp2350-emu: timeout: after {ran_ns / NS_PER_S:g} s of virtual time UART0 had not sent {missing}",
+              file=sys.stderr)
+        return 3
     return 0
 
 
