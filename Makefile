@@ -8,18 +8,38 @@ SECONDS_TO_RUN ?= 3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-GUESTS := blinky button uart-echo trap compute
-WASM := $(GUESTS:%=build/wasm/%.wasm)
-ELFS := $(GUESTS:%=build/%.elf)
-GUEST_SRC := $(shell find wasm-app -path '*/target' -prune -o \( -name '*.rs' -o -name 'Cargo.*' -o -name config.toml \) -print) $(wildcard wit/*.wit)
-FW_SRC := $(shell find firmware/src -name '*.rs') firmware/Cargo.toml firmware/Cargo.lock firmware/build.rs firmware/memory.x
+# wfi: delays sleep on TIMER0 alarms (the default, build/*.elf); busywait:
+# spin loops and cargo's default release settings (build/busywait/*.elf)
+FLAVOUR ?= wfi
 
-.PHONY: help setup wasm firmware run test test-only bench debug lint clean
+GUESTS := blinky button uart-echo trap compute servo
+WASM := $(GUESTS:%=build/wasm/%.wasm)
+CWASM := $(GUESTS:%=build/cwasm/%.cwasm) build/cwasm/loader.fingerprint
+# The default flavour's images (what run, test and bench use)
+ELFS := $(GUESTS:%=build/%.elf) build/loader.elf
+BUSYWAIT_ELFS := $(patsubst %,build/busywait/%.elf,blinky button uart-echo servo loader)
+ifeq ($(FLAVOUR),wfi)
+FLAVOUR_ELFS := $(ELFS)
+else ifeq ($(FLAVOUR),busywait)
+FLAVOUR_ELFS := $(BUSYWAIT_ELFS)
+else
+$(error FLAVOUR=$(FLAVOUR): unknown flavour (wfi or busywait))
+endif
+GUEST_SRC := $(shell find wasm-app -path '*/target' -prune -o \( -name '*.rs' -o -name 'Cargo.*' -o -name config.toml \) -print) $(wildcard wit/*.wit)
+TOOL_SRC := $(shell find firmware/tools -path '*/target' -prune -o \( -name '*.rs' -o -name Cargo.toml \) -print) firmware/Cargo.lock firmware/src/common/engine_config.rs firmware/src/common/package.rs scripts/host-cargo
+FW_SRC := $(shell find firmware/src -name '*.rs') firmware/Cargo.toml firmware/Cargo.lock firmware/build.rs firmware/memory.x firmware/loader.x
+HOSTILE_SRC := $(wildcard wasm-app/hostile/*.wat)
+
+.PHONY: help setup wasm cwasm guest hostile firmware firmware-all run test test-only bench debug lint clean
 
 help:
 	@echo "make setup              install toolchains, apt packages and .venv (idempotent)"
-	@echo "make firmware           build guests (build/wasm/*.wasm) and firmware (build/*.elf)"
+	@echo "make firmware           build guests (build/wasm, build/cwasm) and firmware (build/*.elf)"
 	@echo "    PROFILE=fast          ... without LTO: ~20 s firmware rebuilds (default PROFILE=release)"
+	@echo "    FLAVOUR=busywait      ... the spin-loop flavour, cargo's release defaults: build/busywait/*.elf"
+	@echo "make firmware-all       both flavours (what CI builds)"
+	@echo "make guest GUEST=blinky one guest: build/wasm/X.wasm, build/cwasm/X.cwasm, build/guest/X.cwasm; no firmware"
+	@echo "make hostile            the hostile-guest battery: build/hostile/*.cwasm (loader packages)"
 	@echo "make run GUEST=blinky   boot a guest in the built-in engine for $(SECONDS_TO_RUN) virtual s"
 	@echo "make test               set up, build, and run every test"
 	@echo "make bench              engine speed figures, then the firmware's own (rp2350-emu report)"
@@ -37,15 +57,37 @@ build/.wasm-stamp: $(GUEST_SRC) scripts/build-wasm.sh
 $(WASM): build/.wasm-stamp
 	@test -f $@ || { rm -f build/.wasm-stamp; echo "$@ missing: run make again"; exit 1; }
 
-# The stamp names the profile, so switching PROFILE rebuilds build/*.elf.
-FW_STAMP := build/.firmware-stamp-$(PROFILE)
-firmware: setup $(ELFS)
-$(FW_STAMP): $(WASM) $(FW_SRC) scripts/build-firmware.sh
-	@scripts/build-firmware.sh
-	@rm -f build/.firmware-stamp-*
+# Guests are AOT-compiled on the host by firmware/tools/cwasm (built once);
+# a guest change rebuilds its .cwasm, and the firmware only if the bytes change.
+cwasm: $(CWASM)
+build/.cwasm-stamp: $(WASM) $(TOOL_SRC) scripts/build-cwasm.sh scripts/guests.sh
+	@scripts/build-cwasm.sh
 	@touch $@
-$(ELFS): $(FW_STAMP)
+$(CWASM): build/.cwasm-stamp
+	@test -f $@ || { rm -f build/.cwasm-stamp; echo "$@ missing: run make again"; exit 1; }
+
+# One guest, without touching the firmware.
+guest: setup
+	@scripts/build-wasm.sh $(GUEST) && scripts/build-cwasm.sh $(GUEST)
+
+hostile: setup build/.hostile-stamp
+build/.hostile-stamp: $(HOSTILE_SRC) $(TOOL_SRC) scripts/build-hostile.sh wit/platform.wit
+	@scripts/build-hostile.sh
+	@touch $@
+
+# The stamp names flavour and profile, so switching either rebuilds.
+FW_STAMP := build/.firmware-stamp-$(FLAVOUR)-$(PROFILE)
+firmware: setup $(FLAVOUR_ELFS)
+$(FW_STAMP): $(CWASM) $(FW_SRC) scripts/build-firmware.sh
+	@FLAVOUR=$(FLAVOUR) scripts/build-firmware.sh
+	@rm -f build/.firmware-stamp-$(FLAVOUR)-*
+	@touch $@
+$(FLAVOUR_ELFS): $(FW_STAMP)
 	@test -f $@ || { rm -f $(FW_STAMP); echo "$@ missing: run make again"; exit 1; }
+
+firmware-all: setup
+	@$(MAKE) --no-print-directory firmware FLAVOUR=wfi
+	@$(MAKE) --no-print-directory firmware FLAVOUR=busywait
 
 # Inputs that make each guest show what it does.
 RUN_ARGS_button := --press 15@0.5:0.4 --press 15@1.5:0.1
@@ -65,12 +107,15 @@ test: setup $(ELFS)
 test-only:
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/rp2350-emu test --console dotted -r results/robot robot/*.robot robot/builtin/*.robot
+	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot robot/*.robot robot/builtin/*.robot
 	$(VENV)/bin/python -m pytest -q
 
-bench: setup $(ELFS)
-	$(VENV)/bin/rp2350-emu bench $(ELFS:build/trap.elf=)
-	$(VENV)/bin/rp2350-emu report $(ELFS:build/trap.elf=)
+# The images whose guests run on their own (trap stops, servo and loader need
+# a PWM model and an upload)
+BENCH_ELFS := $(patsubst %,build/%.elf,blinky button uart-echo compute)
+bench: setup $(BENCH_ELFS)
+	$(VENV)/bin/rp2350-emu bench $(BENCH_ELFS)
+	$(VENV)/bin/rp2350-emu report $(BENCH_ELFS)
 
 debug: setup $(ELFS)
 	scripts/debug.sh $(GUEST)

@@ -1,99 +1,26 @@
-//! Build script: checks each guest component against the firmware's WIT
-//! worlds and AOT-compiles it to a `pulley32` `.cwasm` that the firmware
-//! embeds with `include_bytes!`.
+//! Build script: brings the guests' AOT-compiled `pulley32` `.cwasm` files
+//! into OUT_DIR for `include_bytes!`, and writes the loader's settings.
 //!
-//! Components come from `../build/wasm/<guest>.wasm` (made by `make wasm`);
-//! set `GUEST_WASM_DIR` to use another directory.
+//! The guests are compiled on the host by `tools/cwasm` (`make guest`,
+//! `make cwasm`), which also checks each component's imports against its
+//! world; that keeps Wasmtime's compiler out of this build entirely.
+//! The `.cwasm` files come from `../build/cwasm/` (`GUEST_CWASM_DIR` to
+//! override), the loader's engine fingerprint from `loader.fingerprint`
+//! there (`cwasm fingerprint --loader`).
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::fmt::Write as _;
+use std::path::PathBuf;
 
-use wasmtime::{Config, Engine};
-use wit_component::DecodedWasm;
-use wit_parser::{Resolve, WorldItem};
+/// Every guest some image embeds.
+const GUESTS: &[&str] = &["blinky", "button", "uart-echo", "trap", "compute", "servo"];
 
-include!("src/common/engine_config.rs");
+/// Default Wasm fuel a loader guest may burn between two sleeping host calls
+/// (`LOADER_FUEL` overrides at build time; docs/loader.md).
+const DEFAULT_LOADER_FUEL: u64 = 2_000_000;
 
-/// (component file stem, WIT world the firmware image implements)
-const GUESTS: &[(&str, &str)] = &[
-    ("blinky", "blinky"),
-    ("button", "button-led"),
-    ("uart-echo", "uart-echo"),
-    ("trap", "blinky"),
-    ("compute", "compute"),
-];
-
-/// Interface name -> function names, for every import of a world.
-type Imports = BTreeMap<String, Vec<String>>;
-
-fn world_imports(resolve: &Resolve, world: wit_parser::WorldId) -> Imports {
-    let mut out = Imports::new();
-    for (key, item) in &resolve.worlds[world].imports {
-        match item {
-            WorldItem::Interface { id, .. } => {
-                let name = resolve.id_of(*id).unwrap_or_else(|| resolve.name_world_key(key));
-                let funcs = resolve.interfaces[*id].functions.keys().cloned().collect();
-                out.insert(name, funcs);
-            }
-            WorldItem::Function(f) => {
-                out.insert(f.name.clone(), Vec::new());
-            }
-            WorldItem::Type { .. } => {}
-        }
-    }
-    out
-}
-
-fn describe(imports: &Imports) -> String {
-    imports
-        .iter()
-        .map(|(iface, funcs)| format!("{iface} {{{}}}", funcs.join(", ")))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// Fails with a message naming the file and every import the firmware image
-/// does not provide.
-fn check_component(path: &Path, bytes: &[u8], provided: &Imports, world: &str) -> Result<(), String> {
-    if !wasmparser::Parser::is_component(bytes) {
-        let what = if wasmparser::Parser::is_core_wasm(bytes) {
-            "a core WebAssembly module, not a component (wrap it with `wasm-tools component new`)"
-        } else {
-            "not a WebAssembly binary"
-        };
-        return Err(format!("{}: {what}", path.display()));
-    }
-    let decoded = wit_component::decode(bytes)
-        .map_err(|e| format!("{}: cannot decode component: {e:#}", path.display()))?;
-    let DecodedWasm::Component(resolve, guest_world) = decoded else {
-        return Err(format!("{}: is a WIT package, not a component", path.display()));
-    };
-    let wanted = world_imports(&resolve, guest_world);
-    let mut missing = Vec::new();
-    for (iface, funcs) in &wanted {
-        match provided.get(iface) {
-            None => missing.push(format!("`{iface}`")),
-            Some(have) => {
-                for f in funcs.iter().filter(|f| !have.contains(f)) {
-                    missing.push(format!("`{iface}#{f}`"));
-                }
-            }
-        }
-    }
-    if !missing.is_empty() {
-        return Err(format!(
-            "{}: imports {}, which the firmware (world `{world}`) does not provide; it provides: {}",
-            path.display(),
-            missing.join(", "),
-            describe(provided)
-        ));
-    }
-    let exports = &resolve.worlds[guest_world].exports;
-    let has_run = exports.iter().any(|(key, _)| resolve.name_world_key(key) == "run");
-    if !has_run {
-        return Err(format!("{}: does not export `run: func()`", path.display()));
-    }
-    Ok(())
+fn fail(msg: String) -> ! {
+    eprintln!("error: {msg}");
+    std::process::exit(1);
 }
 
 fn main() {
@@ -104,48 +31,69 @@ fn main() {
     std::fs::copy(manifest.join("memory.x"), out.join("memory.x")).expect("copy memory.x");
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");
-    println!("cargo:rerun-if-changed=src/common/engine_config.rs");
+    // The loader must end below its guest partition (docs/loader.md).
+    println!("cargo:rustc-link-arg-bin=loader=-T{}", manifest.join("loader.x").display());
+    println!("cargo:rerun-if-changed=loader.x");
 
-    let wit_dir = manifest.join("../wit");
-    println!("cargo:rerun-if-changed={}", wit_dir.display());
-    let mut resolve = Resolve::default();
-    let (pkg, _) = resolve.push_path(&wit_dir).expect("parse ../wit");
-
-    let wasm_dir = std::env::var_os("GUEST_WASM_DIR")
+    let cwasm_dir = std::env::var_os("GUEST_CWASM_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../build/wasm"));
-    println!("cargo:rerun-if-env-changed=GUEST_WASM_DIR");
-
-    let mut config = Config::new();
-    configure_engine(&mut config).expect("pulley32 engine settings");
-    let engine = Engine::new(&config).expect("create pulley32 engine");
+        .unwrap_or_else(|| manifest.join("../build/cwasm"));
+    println!("cargo:rerun-if-env-changed=GUEST_CWASM_DIR");
 
     let mut failures = Vec::new();
-    for (name, world) in GUESTS {
-        let path = wasm_dir.join(format!("{name}.wasm"));
+    for name in GUESTS {
+        let path = cwasm_dir.join(format!("{name}.cwasm"));
         println!("cargo:rerun-if-changed={}", path.display());
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                failures.push(format!("{}: {e} (run `make wasm` first)", path.display()));
-                continue;
+        match std::fs::read(&path) {
+            // A Pulley artifact is an ELF object.
+            Ok(b) if b.starts_with(b"\x7fELF") => {
+                std::fs::write(out.join(format!("{name}.cwasm")), b).expect("write .cwasm")
             }
-        };
-        let world_id = resolve.select_world(&[pkg], Some(world)).expect("world in ../wit");
-        let provided = world_imports(&resolve, world_id);
-        if let Err(msg) = check_component(&path, &bytes, &provided, world) {
-            failures.push(msg);
-            continue;
-        }
-        match engine.precompile_component(&bytes) {
-            Ok(cwasm) => std::fs::write(out.join(format!("{name}.cwasm")), cwasm).expect("write .cwasm"),
-            Err(e) => failures.push(format!("{}: AOT compilation failed: {e:?}", path.display())),
+            Ok(_) => failures.push(format!("{}: not a Wasmtime .cwasm artifact", path.display())),
+            Err(e) => failures.push(format!("{}: {e} (run `make guest GUEST={name}`)", path.display())),
         }
     }
+
+    let fp_path = cwasm_dir.join("loader.fingerprint");
+    println!("cargo:rerun-if-changed={}", fp_path.display());
+    let fingerprint = match std::fs::read_to_string(&fp_path) {
+        Ok(text) => parse_hex16(text.trim())
+            .unwrap_or_else(|| fail(format!("{}: not 32 hex digits", fp_path.display()))),
+        Err(e) => fail(format!("{}: {e} (run `make cwasm`)", fp_path.display())),
+    };
+
+    println!("cargo:rerun-if-env-changed=LOADER_FUEL");
+    let fuel = match std::env::var("LOADER_FUEL") {
+        Ok(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|&f| f > 0)
+            .unwrap_or_else(|| fail(format!("LOADER_FUEL={v}: not a positive integer"))),
+        Err(_) => DEFAULT_LOADER_FUEL,
+    };
+
+    let mut rs = String::new();
+    writeln!(rs, "/// Engine fingerprint `cwasm package` writes for this loader's engine.").unwrap();
+    writeln!(rs, "pub const FINGERPRINT: [u8; 16] = {fingerprint:?};").unwrap();
+    writeln!(rs, "/// Wasm fuel between two sleeping host calls.").unwrap();
+    writeln!(rs, "pub const FUEL_BUDGET: u64 = {fuel};").unwrap();
+    std::fs::write(out.join("loader_settings.rs"), rs).expect("write loader_settings.rs");
+
     if !failures.is_empty() {
         for f in &failures {
             eprintln!("error: {f}");
         }
         std::process::exit(1);
     }
+}
+
+fn parse_hex16(s: &str) -> Option<[u8; 16]> {
+    if s.len() != 32 || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }

@@ -5,10 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# guest name -> WIT world
-declare -A WORLD=([blinky]=blinky [button]=button-led [uart-echo]=uart-echo [trap]=blinky [compute]=compute)
+source scripts/guests.sh
 guests=("$@")
-[ ${#guests[@]} -eq 0 ] && guests=(blinky button uart-echo trap compute)
+[ ${#guests[@]} -eq 0 ] && guests=("${ALL_GUESTS[@]}")
 
 WASM_TOOLS=${WASM_TOOLS:-.venv/bin/wasm-tools}
 if [ ! -x "$WASM_TOOLS" ]; then

@@ -15,12 +15,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-GUESTS = ("blinky", "button", "uart-echo", "trap", "compute")
+GUESTS = ("blinky", "button", "uart-echo", "trap", "compute", "servo", "loader")
+# The busywait flavour's images (build/busywait/, `make firmware FLAVOUR=busywait`)
+BUSYWAIT = ("blinky", "button", "uart-echo", "servo", "loader")
+# Fixtures that run a firmware build: a test using one is marked `firmware`.
+BUILD_FIXTURES = {"firmware", "firmware_busywait", "hostile_guests"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "firmware" in getattr(item, "fixturenames", ()):
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.firmware)
 
 
@@ -40,14 +44,32 @@ def firmware() -> dict[str, Path]:
             pytest.fail(f"RP2350_EMU_PREBUILT=1 but missing: {', '.join(missing)} (run `make firmware`)",
                         pytrace=False)
         return images
+    _make(*(f"build/{g}.elf" for g in GUESTS))
+    return {g: REPO / "build" / f"{g}.elf" for g in GUESTS}
+
+
+def _make(*targets: str) -> None:
     proc = subprocess.run(
-        ["make", "--no-print-directory", *(f"build/{g}.elf" for g in GUESTS)],
+        ["make", "--no-print-directory", *targets],
         check=False, cwd=REPO, capture_output=True, text=True,
     )
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
-        pytest.fail(f"`make firmware` failed (exit {proc.returncode}):\n{tail}", pytrace=False)
-    return {g: REPO / "build" / f"{g}.elf" for g in GUESTS}
+        pytest.fail(f"`make {' '.join(targets)}` failed (exit {proc.returncode}):\n{tail}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def firmware_busywait(firmware: dict[str, Path]) -> dict[str, Path]:
+    """The busywait flavour's images (build/busywait/*.elf), built by make."""
+    _make("FLAVOUR=busywait", *(f"build/busywait/{g}.elf" for g in BUSYWAIT))
+    return {g: REPO / "build" / "busywait" / f"{g}.elf" for g in BUSYWAIT}
+
+
+@pytest.fixture(scope="session")
+def hostile_guests(firmware: dict[str, Path]) -> Path:
+    """build/hostile/: the hostile-guest battery as loader packages (`make hostile`)."""
+    _make("build/.hostile-stamp")
+    return REPO / "build" / "hostile"
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ GUESTS = {
     "uart-echo": ("guest_uart_echo", "uart-echo"),
     "trap": ("guest_trap", "blinky"),
     "compute": ("guest_compute", "compute"),
+    "servo": ("guest_servo", "servo-sweep"),
 }
 
 

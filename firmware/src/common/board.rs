@@ -14,9 +14,27 @@ const CONSOLE_BAUD: u32 = 115_200;
 /// Level last driven on the LED pin; the pin starts low after `init`.
 static LED_LEVEL: AtomicBool = AtomicBool::new(false);
 
+/// UART0 on GPIO0 (TX) / GPIO1 (RX), as the HAL's driver types it.
+pub type Uart0 = hal::uart::UartPeripheral<
+    hal::uart::Enabled,
+    pac::UART0,
+    (
+        hal::gpio::Pin<hal::gpio::bank0::Gpio0, hal::gpio::FunctionUart, hal::gpio::PullDown>,
+        hal::gpio::Pin<hal::gpio::bank0::Gpio1, hal::gpio::FunctionUart, hal::gpio::PullDown>,
+    ),
+>;
+
+/// What `init` leaves untouched, for images that drive more of the board
+/// (the servo's PWM); the others drop it, which changes no register.
+pub struct Spare {
+    pub pwm: pac::PWM,
+    pub resets: pac::RESETS,
+    pub gpio6: hal::gpio::Pin<hal::gpio::bank0::Gpio6, hal::gpio::FunctionNull, hal::gpio::PullDown>,
+}
+
 /// Brings up clocks, TIMER0, UART0 (GPIO0 TX, GPIO1 RX, 115200 8N1),
 /// GPIO25 as a push-pull output (low) and GPIO15 as a pulled-up input.
-pub fn init() {
+pub fn init() -> Spare {
     let mut pac = pac::Peripherals::take().unwrap();
     let mut watchdog = hal::Watchdog::new(pac.WATCHDOG);
     // Also starts the TICKS generators, so TIMER0 counts microseconds.
@@ -36,14 +54,18 @@ pub fn init() {
     let pins = hal::gpio::Pins::new(pac.IO_BANK0, pac.PADS_BANK0, sio.gpio_bank0, &mut pac.RESETS);
 
     let uart_pins = (pins.gpio0.into_function(), pins.gpio1.into_function());
-    let uart = UartPeripheral::new(pac.UART0, uart_pins, &mut pac.RESETS)
+    let uart: Uart0 = UartPeripheral::new(pac.UART0, uart_pins, &mut pac.RESETS)
         .enable(
             UartConfig::new(CONSOLE_BAUD.Hz(), DataBits::Eight, None, StopBits::One),
             clocks.peripheral_clock.freq(),
         )
         .expect("UART0 configuration failed");
     // The console and the `uart` interface drive the registers directly from
-    // here on (see console.rs / sleep.rs); the driver object is not needed.
+    // here on (see console.rs / sleep.rs); the busywait flavour keeps the
+    // driver for its blocking `read_raw`.
+    #[cfg(feature = "busywait")]
+    super::sleep::keep_uart(uart);
+    #[cfg(not(feature = "busywait"))]
     core::mem::forget(uart);
     super::console::mark_ready();
 
@@ -55,6 +77,7 @@ pub fn init() {
     // sleep on an alarm interrupt (sleep.rs).
     let _ = hal::Timer::new_timer0(pac.TIMER0, &mut pac.RESETS, &clocks);
     super::sleep::init();
+    Spare { pwm: pac.PWM, resets: pac.RESETS, gpio6: pins.gpio6 }
 }
 
 fn sio() -> &'static pac::sio::RegisterBlock {

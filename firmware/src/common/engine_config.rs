@@ -17,3 +17,14 @@ pub fn configure_engine(config: &mut wasmtime::Config) -> wasmtime::Result<()> {
     config.max_wasm_stack(16 * 1024);
     Ok(())
 }
+
+/// The loader image's engine: the same settings plus fuel, so a guest that
+/// loops without calling the host is stopped (the M33 has no 64-bit atomics,
+/// which Wasmtime's epoch interruption needs). Fuel changes the generated
+/// code, so a loader guest is compiled for this engine (`cwasm package`) and
+/// the embedded images keep theirs unchanged.
+pub fn configure_loader_engine(config: &mut wasmtime::Config) -> wasmtime::Result<()> {
+    configure_engine(config)?;
+    config.consume_fuel(true);
+    Ok(())
+}

@@ -7,7 +7,15 @@
 
 pub mod board;
 pub mod console;
+pub mod package;
 pub mod runtime;
+pub mod servo;
+// How the host waits: on interrupts with `wfi` (default), or spinning (the
+// `busywait` flavour); both offer the same functions.
+#[cfg(not(feature = "busywait"))]
+pub mod sleep;
+#[cfg(feature = "busywait")]
+#[path = "busywait.rs"]
 pub mod sleep;
 
 pub use rp235x_hal as hal;
@@ -23,11 +31,15 @@ pub static IMAGE_DEF: hal::block::ImageDef = hal::block::ImageDef::secure_exe();
 /// implementation of its imports and call its `run` export.
 #[macro_export]
 macro_rules! guest_main {
-    ($world:ident, $host:expr, $cwasm:literal) => {
+    (@spare $spare:ident) => {};
+    (@spare $spare:ident, $init:path) => { $init($spare) };
+    ($world:ident, $host:expr, $cwasm:literal $(, init = $init:path)?) => {
         #[cortex_m_rt::entry]
         fn main() -> ! {
             common::runtime::init_heap();
-            common::board::init();
+            let _spare = common::board::init();
+            // An image whose world drives more of the board sets it up here.
+            $crate::guest_main!(@spare _spare $(, $init)?);
             static CWASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/", $cwasm));
             common::runtime::run_guest(CWASM, |engine, component| {
                 let mut linker = wasmtime::component::Linker::new(engine);
@@ -99,6 +111,18 @@ macro_rules! host_uart {
             fn write_byte(&mut self, byte: u8) -> wasmtime::Result<()> {
                 common::sleep::write_byte(byte);
                 Ok(())
+            }
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! host_servo {
+    ($host:ty) => {
+        impl embedded::platform::servo::Host for $host {
+            #[inline(never)]
+            fn set_angle(&mut self, degrees: u32) -> wasmtime::Result<()> {
+                common::servo::set_angle(degrees)
             }
         }
     };

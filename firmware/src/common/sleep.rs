@@ -92,6 +92,39 @@ pub fn read_byte() -> u8 {
     byte
 }
 
+/// Like `read_byte`, but gives up after `timeout_us` µs (the loader's upload
+/// receiver uses it to drop a frame cut short).
+pub fn read_byte_timeout(timeout_us: u32) -> Option<u8> {
+    let uart = uart0();
+    let timer = timer0();
+    ALARM_FIRED.store(false, Ordering::Relaxed);
+    let target = timer.timerawl().read().bits().wrapping_add(timeout_us);
+    timer.alarm0().write(|w| unsafe { w.bits(target) });
+    let mut byte = None;
+    sleep_until(|| {
+        if uart.uartfr().read().rxfe().bit_is_clear() {
+            byte = Some(uart.uartdr().read().data().bits());
+            return true;
+        }
+        if ALARM_FIRED.load(Ordering::Relaxed) {
+            return true;
+        }
+        uart.uartimsc().modify(|_, w| w.rxim().set_bit().rtim().set_bit());
+        false
+    });
+    // Disarm an alarm that has not fired yet (ARMED is write-1-to-clear) and
+    // drop one that has, so neither can cut the next delay short.
+    timer.armed().write(|w| unsafe { w.bits(1) });
+    timer.intr().write(|w| w.alarm_0().clear_bit_by_one());
+    NVIC::unpend(pac::Interrupt::TIMER0_IRQ_0);
+    byte
+}
+
+/// Microseconds since boot (TIMER0's low word).
+pub fn now_us() -> u32 {
+    timer0().timerawl().read().bits()
+}
+
 /// Host side of `uart.write-byte`.
 pub fn write_byte(byte: u8) {
     super::console::write_byte(byte);

@@ -71,6 +71,19 @@ pub mod uart {
     }
 }
 
+/// `embedded:platform/servo`
+pub mod servo {
+    #[link(wasm_import_module = "embedded:platform/servo")]
+    extern "C" {
+        #[link_name = "set-angle"]
+        fn set_angle_raw(degrees: u32);
+    }
+
+    pub fn set_angle(degrees: u32) {
+        unsafe { set_angle_raw(degrees) }
+    }
+}
+
 /// A trap is the only way out for a guest that panics.
 #[cfg(target_arch = "wasm32")]
 #[panic_handler]

@@ -1,0 +1,4 @@
+;; hostile: core
+;; A core module, never wrapped as a component.
+(module
+  (func (export "run")))

@@ -1,0 +1,4 @@
+;; hostile: component blinky
+;; Spins for ever without calling the host.
+(module
+  (func (export "run") (loop $spin (br $spin))))

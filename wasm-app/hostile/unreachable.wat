@@ -1,0 +1,3 @@
+;; hostile: component blinky
+(module
+  (func (export "run") unreachable))
