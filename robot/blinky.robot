@@ -2,6 +2,8 @@
 Blinky guest: GPIO25 on for 500 ms, off for 500 ms; the firmware logs each change
 on UART0 as `GPIO25 On` / `GPIO25 Off`. Written for Renode's `renode-test`
 (keywords come from its injected resource); `rp2350-emu test` runs it as is.
+Every wait pauses the emulation where it matched (defaultPauseEmulation), so
+virtual time moves only inside waits, in Renode as in the built-in engine.
 
 
 *** Variables ***
@@ -15,7 +17,9 @@ ${BIN}              ${CURDIR}/../build/blinky.elf
 Create Machine
     Execute Command    $bin=@${BIN}
     Execute Command    include @${SCRIPT}
-    Create Terminal Tester    ${UART}
+    # nothing here waits on the host: let Renode run ahead of wall time
+    Execute Command    emulation SetGlobalAdvanceImmediately true
+    Create Terminal Tester    ${UART}    defaultPauseEmulation=true
     Register Failing Uart String    *** guest trap:
     Register Failing Uart String    *** panic
     Register Failing Uart String    *** hard fault
@@ -33,6 +37,7 @@ Blinks With A 500 ms Half Period
     Create LED Tester    ${LED}
     Wait For Line On Uart    GPIO25 On    timeout=2
     Assert LED Is Blinking    testDuration=2.2    onDuration=0.5    offDuration=0.5    tolerance=0.05
+    ...    pauseEmulation=true
 
 Logs Each Change Half A Second Apart
     Create Machine
@@ -46,9 +51,9 @@ LED State Matches The Log
     Create Machine
     Create LED Tester    ${LED}    defaultTimeout=0.1
     Wait For Line On Uart    GPIO25 On    timeout=2
-    Assert LED State    true
+    Assert LED State    true    pauseEmulation=true
     Wait For Line On Uart    GPIO25 Off    timeout=1
-    Assert LED State    false
+    Assert LED State    false    pauseEmulation=true
     ${state}=    Execute Command    sysbus.gpio.led State
     Should Be Equal    ${state.strip()}    False
 

@@ -1,6 +1,9 @@
 *** Comments ***
 Button guest: GPIO25 (LED) follows the active-low button on GPIO15, polled every
-10 ms; the firmware logs each LED change on UART0. Renode-style suite.
+10 ms; the firmware logs each LED change on UART0. Renode-style suite. Waits and
+LED asserts pause the emulation where they end, so a button press lands at the
+same virtual time in Renode and in the built-in engine (never `Sleep`: it is
+wall time in Renode).
 
 
 *** Variables ***
@@ -15,13 +18,14 @@ ${BIN}              ${CURDIR}/../build/button.elf
 Create Machine
     Execute Command    $bin=@${BIN}
     Execute Command    include @${SCRIPT}
-    Create Terminal Tester    ${UART}
+    Execute Command    emulation SetGlobalAdvanceImmediately true
+    Create Terminal Tester    ${UART}    defaultPauseEmulation=true
     Register Failing Uart String    *** guest trap:
     Register Failing Uart String    *** panic
     Register Failing Uart String    *** hard fault
     Create LED Tester    ${LED}    defaultTimeout=0.1
     # boot: the LED must stay off while nobody presses
-    Assert And Hold LED State    false    0    0.5
+    Assert And Hold LED State    false    0    0.5    pauseEmulation=true
 
 
 *** Test Cases ***
@@ -34,25 +38,24 @@ LED Follows Press And Release
     Create Machine
     Execute Command    ${BUTTON} Press
     Wait For Line On Uart    GPIO25 On    timeout=0.1
-    Assert LED State    true
-    Sleep    0.3s
-    Assert LED State    true
+    Assert LED State    true    pauseEmulation=true
+    Assert And Hold LED State    true    0    0.3    pauseEmulation=true
     Execute Command    ${BUTTON} Release
     Wait For Line On Uart    GPIO25 Off    timeout=0.1
-    Assert LED State    false
+    Assert LED State    false    pauseEmulation=true
 
 LED Stays On While The Button Is Held
     Create Machine
     Execute Command    ${BUTTON} Press
-    Assert And Hold LED State    true    0.05    0.5
+    Assert And Hold LED State    true    0.05    0.5    pauseEmulation=true
     Execute Command    ${BUTTON} Release
-    Assert And Hold LED State    false    0.05    0.3
+    Assert And Hold LED State    false    0.05    0.3    pauseEmulation=true
 
 Toggle Twice Turns It On And Off Again
     Create Machine
     Execute Command    ${BUTTON} Toggle
-    Assert LED State    true
+    Assert LED State    true    pauseEmulation=true
     Execute Command    ${BUTTON} Toggle
-    Assert LED State    false
+    Assert LED State    false    pauseEmulation=true
     ${line}=    Wait For Line On Uart    GPIO25 Off    timeout=0.1
     Should Not Be On Uart    GPIO25    timeout=0.3

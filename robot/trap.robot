@@ -16,7 +16,8 @@ ${TRAP}             *** guest trap:
 Create Machine
     Execute Command    $bin=@${BIN}
     Execute Command    include @${SCRIPT}
-    Create Terminal Tester    ${UART}    timeout=3
+    Execute Command    emulation SetGlobalAdvanceImmediately true
+    Create Terminal Tester    ${UART}    timeout=3    defaultPauseEmulation=true
 
 
 *** Test Cases ***
@@ -34,8 +35,9 @@ Trap Report Says What Trapped
 Blinks Once Before Trapping
     Create Machine
     Create LED Tester    ${LED}
-    Assert LED State    true    timeout=3
-    Assert And Hold LED State    true    0    0.09
-    Assert LED State    false    timeout=0.02
+    # each assert pauses where it ends: the 100 ms on-time is measured from the edge
+    Assert LED State    true    timeout=3    pauseEmulation=true
+    Assert And Hold LED State    true    0    0.09    pauseEmulation=true
+    Assert LED State    false    timeout=0.02    pauseEmulation=true
     Wait For Line On Uart    ${TRAP}
-    Assert And Hold LED State    false    0    0.5
+    Assert And Hold LED State    false    0    0.5    pauseEmulation=true

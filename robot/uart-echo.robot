@@ -1,6 +1,8 @@
 *** Comments ***
 UART echo guest: every byte comes back; CR or LF comes back as CR LF, BS or DEL
-as BS SP BS. Renode-style suite.
+as BS SP BS. Renode-style suite. Control bytes are sent with `Send Key To Uart`:
+Renode's keyword server gets a string holding one (`x\x08`) from Robot's
+Remote library as XML-RPC binary and `Write To Uart` then fails to convert it.
 
 
 *** Variables ***
@@ -14,14 +16,17 @@ Create Machine
     [Arguments]    ${binary}=false
     Execute Command    $bin=@${BIN}
     Execute Command    include @${SCRIPT}
+    Execute Command    emulation SetGlobalAdvanceImmediately true
     # let the firmware enable its receiver: bytes sent to a UART that is off are lost
     Execute Command    emulation RunFor "0.3"
-    Create Terminal Tester    ${UART}    timeout=1    binaryMode=${binary}
+    Create Terminal Tester    ${UART}    timeout=1    binaryMode=${binary}    defaultPauseEmulation=true
     IF    "${binary}" != "true"    Register Failing Uart String    *** guest trap:
 
 Echo Of
-    [Arguments]    ${sent}    ${expected}
-    Write To Uart    ${sent}
+    [Arguments]    ${expected}    @{keys}
+    FOR    ${key}    IN    @{keys}
+        Send Key To Uart    ${key}
+    END
     Wait For Bytes On Uart    ${expected}    timeout=0.1    matchStart=true
 
 
@@ -40,10 +45,10 @@ Echoes A Long Line
 
 Line Endings And Erase Come Back As Terminal Sequences
     Create Machine    binary=true
-    Echo Of    ok\r    6f6b0d0a
-    Echo Of    \n    0d0a
-    Echo Of    x\x08    78082008
-    Echo Of    \x7f    082008
+    Echo Of    6f6b0d0a    0x6f    0x6b    0x0d
+    Echo Of    0d0a    0x0a
+    Echo Of    78082008    0x78    0x08
+    Echo Of    082008    0x7f
 
 Echoes Nothing More Than It Got
     Create Machine

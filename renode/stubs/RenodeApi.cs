@@ -62,12 +62,29 @@ namespace Antmicro.Renode.Peripherals.Bus
     }
 }
 
-// src/Emulator/Main/Peripherals/CPU/ICPU.cs (SyncTime only)
+// src/Emulator/Main/Peripherals/CPU/ICPU.cs (SyncTime only),
+// src/Emulator/Peripherals/Peripherals/CPU/BaseCPU.cs (SkipTime)
 namespace Antmicro.Renode.Peripherals.CPU
 {
+    using Antmicro.Renode.Time;
+
     public interface ICPU : IPeripheral
     {
         void SyncTime();
+    }
+
+    public class BaseCPU : ICPU
+    {
+        public virtual void SyncTime() { }
+
+        public virtual void Reset() { }
+
+        // Renode: the CPU lets this much virtual time pass without executing
+        // (rounded down to whole instructions); stub only: recorded
+        public void SkipTime(TimeInterval amountOfTime) { Skipped += amountOfTime.TotalNanoseconds; }
+
+        // stub only
+        public ulong Skipped;
     }
 }
 
@@ -88,6 +105,15 @@ namespace Antmicro.Renode.Time
         public TimeStamp(TimeInterval interval) { TimeElapsed = interval; }
         public TimeInterval TimeElapsed { get; private set; }
     }
+
+    // src/Emulator/Main/Time/IClockSource.cs, BaseClockSource.cs (NearestLimitIn)
+    public interface IClockSource { }
+
+    public class BaseClockSource : IClockSource
+    {
+        // Renode: virtual time from now to the machine's nearest clock entry
+        public TimeInterval NearestLimitIn { get; set; }
+    }
 }
 
 // src/Emulator/Main/Peripherals/IMachine.cs (the members the models call),
@@ -103,6 +129,7 @@ namespace Antmicro.Renode.Core
         void ScheduleAction(TimeInterval delay, Action<TimeInterval> action, string name = null);
         TimeStamp ElapsedVirtualTime { get; }
         IBusController SystemBus { get; }
+        IClockSource ClockSource { get; }
         bool TryGetAnyName(IPeripheral peripheral, out string name);
     }
 
@@ -257,75 +284,5 @@ namespace Antmicro.Renode.Peripherals.UART
         uint BaudRate { get; }
         Bits StopBits { get; }
         Parity ParityBit { get; }
-    }
-}
-
-// src/Emulator/Main/Peripherals/Python/PythonPeripheral.cs (constructor and the
-// bus members). Renode runs the script here; the stub hands accesses to
-// `Script`, which a test sets to a stand-in (IronPython is not available).
-namespace Antmicro.Renode.Peripherals.Python
-{
-    using Antmicro.Renode.Peripherals.Bus;
-
-    public interface IScriptStandIn
-    {
-        void Init(PythonPeripheral peripheral);
-        uint Read(PythonPeripheral peripheral, long offset, int length);
-        void Write(PythonPeripheral peripheral, long offset, uint value, int length);
-    }
-
-    public class PythonPeripheral : IBytePeripheral, IWordPeripheral, IDoubleWordPeripheral, IKnownSize
-    {
-        public PythonPeripheral(int size, bool initable = false, string script = null, string filename = null)
-        {
-            if((script == null) == (filename == null))
-            {
-                throw new ArgumentException("Parameters `script` and `filename` cannot be both set or both unset.");
-            }
-            this.size = size;
-            this.initable = initable;
-            Filename = filename;
-        }
-
-        public byte ReadByte(long offset) { return (byte)Access(offset, 0, 1, false); }
-        public void WriteByte(long offset, byte value) { Access(offset, value, 1, true); }
-        public ushort ReadWord(long offset) { return (ushort)Access(offset, 0, 2, false); }
-        public void WriteWord(long offset, ushort value) { Access(offset, value, 2, true); }
-        public uint ReadDoubleWord(long offset) { return Access(offset, 0, 4, false); }
-        public void WriteDoubleWord(long offset, uint value) { Access(offset, value, 4, true); }
-
-        public void Reset()
-        {
-            inited = false;
-        }
-
-        public long Size { get { return size; } }
-
-        // stub only
-        public static IScriptStandIn Script;
-        public readonly string Filename;
-
-        private uint Access(long offset, uint value, int length, bool write)
-        {
-            if(Script == null)
-            {
-                return 0;
-            }
-            if(initable && !inited)
-            {
-                Script.Init(this); // Renode: INIT request before the first access after a reset
-                inited = true;
-            }
-            if(write)
-            {
-                Script.Write(this, offset, value, length);
-                return 0;
-            }
-            return Script.Read(this, offset, length);
-        }
-
-        private bool inited;
-        private readonly bool initable;
-        private readonly int size;
     }
 }

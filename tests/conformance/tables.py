@@ -1,11 +1,11 @@
 """Shared register tables: one behaviour, checked on each implementation.
 
 A table (tests/conformance/tables/*.txt) is a sequence of steps on a freshly built
-chip; `# impls: engine csharp python` says which implementations it applies
+chip; `# impls: engine csharp` says which implementations it applies
 to. Steps (numbers decimal or 0x hex, `#` starts a comment):
 
-    w BLOCK OFF VALUE        bus write (32-bit)
-    r BLOCK OFF EXPECT [M]   bus read, (value & M) must equal EXPECT
+    w BLOCK OFF VALUE        bus write (32-bit; w8/w16: byte/halfword)
+    r BLOCK OFF EXPECT [M]   bus read, (value & M) must equal EXPECT (r8/r16 narrow)
     t NS                     let NS nanoseconds of virtual time pass
     irq BLOCK N|- LEVEL      interrupt output N (or the single IRQ) is 0/1
     pin N LEVEL              pad level of GPIO N
@@ -16,8 +16,7 @@ to. Steps (numbers decimal or 0x hex, `#` starts a comment):
     wdreset WHY|-            watchdog resets requested since the last check
 
 engine: src/rp2350_emu/peripherals (wired as tests/peripherals build_chip);
-csharp: renode/models under mono (tests/conformance/csharp/Driver.cs);
-python: renode/peripherals/*.py under script_shim.py (their blocks only).
+csharp: renode/models under mono (tests/conformance/csharp/Driver.cs).
 """
 
 from __future__ import annotations
@@ -28,8 +27,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 TABLES = sorted((REPO / "tests" / "conformance" / "tables").glob("*.txt"))
-#: blocks implemented by a Renode PythonPeripheral script, and their window size
-SCRIPTS = {"pads_bank0": ("pads_bank0.py", 0x4000), "eppb": ("eppb.py", 0x1000)}
+#: access width of each bus step
+WIDTHS = {"w": 4, "w16": 2, "w8": 1, "r": 4, "r16": 2, "r8": 1}
 
 
 @dataclass
@@ -71,7 +70,7 @@ def run_engine(path: Path) -> list[str]:
     blocks = {"xosc": chip.xosc, "pll_sys": chip.pll_sys, "pll_usb": chip.pll_usb, "clocks": chip.clocks,
               "ticks": chip.ticks, "timer0": chip.timer0, "timer1": chip.timer1, "watchdog": chip.watchdog,
               "io_bank0": chip.io, "pads_bank0": chip.pads, "sio": chip.sio, "uart0": chip.uart0,
-              "uart1": chip.uart1, "resets": chip.resets, "eppb": chip.eppb}
+              "uart1": chip.uart1, "resets": chip.resets, "eppb": chip.eppb, "pwm": chip.pwm}
     sent: dict[str, list[int]] = {"uart0": [], "uart1": []}
     chip.uart0.on_tx(sent["uart0"].append)
     chip.uart1.on_tx(sent["uart1"].append)
@@ -80,7 +79,7 @@ def run_engine(path: Path) -> list[str]:
 
     def irq(block: str, line: str) -> bool:
         model = blocks[block]
-        if block in ("timer0", "timer1"):
+        if block in ("timer0", "timer1", "pwm"):
             return model.irqs[num(line)].level
         if block == "io_bank0":
             return (model.irq_proc0, model.irq_proc1, model.irq_dormant_wake)[num(line)].level
@@ -102,11 +101,11 @@ def run_engine(path: Path) -> list[str]:
 
 def _engine_step(chip: Any, blocks: dict[str, Any], sent: dict[str, list[int]], wd: list[str],
                  irq: Any, op: str, a: list[str]) -> str | None:
-    if op == "w":
-        blocks[a[0]].write(num(a[1]), num(a[2]))
-    elif op == "r":
+    if op in ("w", "w16", "w8"):
+        blocks[a[0]].write(num(a[1]), num(a[2]), WIDTHS[op])
+    elif op in ("r", "r16", "r8"):
         mask = num(a[3]) if len(a) > 3 else 0xFFFFFFFF
-        got = blocks[a[0]].read(num(a[1])) & mask
+        got = blocks[a[0]].read(num(a[1]), WIDTHS[op]) & mask
         if got != num(a[2]):
             return f"read {a[0]}+{a[1]}: got 0x{got:X}, expected {a[2]}"
     elif op == "t":
@@ -136,29 +135,3 @@ def _engine_step(chip: Any, blocks: dict[str, Any], sent: dict[str, list[int]], 
     else:
         return f"unknown step '{op}'"
     return None
-
-
-def run_scripts(path: Path) -> list[str]:
-    """Run a table's steps on the PythonPeripheral scripts (RESETS steps are the C# wrapper's)."""
-    from tests.conformance.script_shim import ScriptPeripheral
-
-    blocks = {name: ScriptPeripheral(REPO / "renode" / "peripherals" / script, size)
-              for name, (script, size) in SCRIPTS.items()}
-    failures = []
-    for step in parse(path)[1]:
-        a = step.args
-        error = None
-        if step.op in ("w", "r") and a[0] == "resets":
-            continue  # hold/release is done by Python.RP2350_PadsBank0 around the script
-        if step.op not in ("w", "r") or a[0] not in blocks:
-            error = f"step '{step.op} {' '.join(a)}' is not about a script block ({', '.join(SCRIPTS)})"
-        elif step.op == "w":
-            blocks[a[0]].write(num(a[1]), num(a[2]))
-        else:
-            mask = num(a[3]) if len(a) > 3 else 0xFFFFFFFF
-            got = blocks[a[0]].read(num(a[1])) & mask
-            if got != num(a[2]):
-                error = f"read {a[0]}+{a[1]}: got 0x{got:X}, expected {a[2]}"
-        if error:
-            failures.append(f"{path.name}:{step.line}: {error}")
-    return failures

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.tables import TABLES, parse, run_engine, run_scripts
+from tests.conformance.tables import TABLES, parse, run_engine
 from tests.renode.helpers import run_driver
 
 
@@ -19,11 +19,6 @@ def test_engine_models(table: Path) -> None:
     assert run_engine(table) == []
 
 
-@pytest.mark.parametrize("table", _with("python"), ids=lambda p: p.stem)
-def test_renode_python_scripts(table: Path) -> None:
-    assert run_scripts(table) == []
-
-
 def test_csharp_models_under_mono(driver_exe: Path) -> None:
     proc = run_driver(driver_exe, _with("csharp"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -32,14 +27,13 @@ def test_csharp_models_under_mono(driver_exe: Path) -> None:
 def test_every_table_names_its_implementations() -> None:
     for table in TABLES:
         impls, steps = parse(table)
-        assert impls and impls <= {"engine", "csharp", "python"}, table.name
+        assert impls and impls <= {"engine", "csharp"}, table.name
         assert steps, table.name
 
 
 def test_a_wrong_expectation_fails_on_each_implementation(tmp_path: Path, driver_exe: Path) -> None:
     bad = tmp_path / "bad.txt"
-    bad.write_text("# impls: engine csharp python\nr pads_bank0 0x4 0x117\n")
+    bad.write_text("# impls: engine csharp\nr pads_bank0 0x4 0x117\n")
     assert run_engine(bad) == ["bad.txt:2: read pads_bank0+0x4: got 0x116, expected 0x117"]
-    assert run_scripts(bad) == ["bad.txt:2: read pads_bank0+0x4: got 0x116, expected 0x117"]
     proc = run_driver(driver_exe, [bad])
     assert proc.returncode == 1 and "bad.txt:2: read pads_bank0+0x4: got 0x116, expected 0x117" in proc.stdout

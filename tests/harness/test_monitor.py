@@ -129,7 +129,7 @@ def test_misspelt_method_suggests_the_right_one(booted: Monitor) -> None:
     ("logLevel Loud", "unknown log level 'Loud'"),
     ("runMacro $nothing", "no macro named 'nothing'"),
     ("sysbus LoadELF $bin", "variable $bin is not set"),
-    ("Save @x.save", "snapshots are not supported"),
+    ("Load @missing.save", "Load: file not found"),
     ("include @board.repl", "no machine selected"),
 ])
 def test_bad_input_is_a_clear_error(monitor: Monitor, command: str, message: str) -> None:

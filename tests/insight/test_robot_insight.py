@@ -58,7 +58,7 @@ def test_failed_test_leaves_a_snapshot_that_continues_like_the_real_run(firmware
     out = io.StringIO()
     results = tmp_path / "results"
     assert run_tests([str(suite)], results, console="none", stdout=out) == 1
-    snap = results / "snapshots" / "Never.Waits For A Line That Never Comes.fail.json"
+    snap = results / "snapshots" / "Never.Waits_For_A_Line_That_Never_Comes.fail0.save"
     assert snap.is_file(), sorted(p.name for p in results.rglob("*"))
     assert len(log_pngs(results / "log.html")) == 1
 

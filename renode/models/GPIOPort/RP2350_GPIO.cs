@@ -6,7 +6,7 @@
 using Antmicro.Renode.Core;
 using Antmicro.Renode.Peripherals.Bus;
 using Antmicro.Renode.Peripherals.Miscellaneous;
-using Antmicro.Renode.Peripherals.Python;
+using Antmicro.Renode.Peripherals.Timers;
 using Antmicro.Renode.Peripherals.UART;
 
 namespace Antmicro.Renode.Peripherals.GPIOPort
@@ -14,14 +14,14 @@ namespace Antmicro.Renode.Peripherals.GPIOPort
     /// <summary>
     /// The GPIO controller at SIO (0xD0000000): SIO registers as seen by core 0
     /// (CPUID, GPIO_IN/OUT/OE with the interleaved HI words and SET/CLR/XOR, FIFO,
-    /// spinlocks; no bus aliases) and the bank-0 pin pipeline: FUNCSEL -> OUTOVER/
-    /// OEOVER -> pad OD -> ISO latch; pad level = chip drive, else external drive,
+    /// spinlocks; no bus aliases) and the bank-0 pin pipeline: FUNCSEL (SIO, UART,
+    /// PWM output A/B) -> OUTOVER/OEOVER -> pad OD -> ISO latch; pad level = chip drive, else external drive,
     /// else pull (keeper/floating: last level); input seen with IE and not ISO.
     /// </summary>
     public class RP2350_GPIO : BaseGPIOPort, IDoubleWordPeripheral, IKnownSize
     {
         public RP2350_GPIO(IMachine machine, RP2350_IOBank0 ioBank0 = null, RP2350_PadsBank0 padsBank0 = null,
-            RP2350_PL011 uart0 = null, RP2350_PL011 uart1 = null) : base(machine, NumPins)
+            RP2350_PL011 uart0 = null, RP2350_PL011 uart1 = null, RP2350_PWM pwm = null) : base(machine, NumPins)
         {
             sio = new RP2350_SIO(machine, this);
             FifoIrq = sio.FifoIrq;
@@ -48,6 +48,13 @@ namespace Antmicro.Renode.Peripherals.GPIOPort
                     var index = i;
                     uarts[i].LinesChanged += () => UartChanged(index);
                 }
+            }
+            this.pwm = pwm;
+            if(pwm != null)
+            {
+                pwm.Routed = PwmRouted;
+                pwm.OutputChanged += PwmChanged;
+                pwm.InputLevel = PwmBInput;
             }
             UpdateAll();
         }
@@ -115,6 +122,72 @@ namespace Antmicro.Renode.Peripherals.GPIOPort
             {
                 Update(n);
             }
+            if(pwm != null)
+            {
+                // FUNCSEL may have moved a pin to or from a PWM slice: its edges may now matter (or not)
+                if(n >= 0)
+                {
+                    pwm.RoutingChanged(RP2350_PWM.SliceOf(n));
+                }
+                else
+                {
+                    for(var i = 0; i < RP2350_PWM.NumSlices; i++)
+                    {
+                        pwm.RoutingChanged(i);
+                    }
+                }
+            }
+        }
+
+        /// The GPIOs that can carry slice `slice`'s outputs (A on the even ones).
+        private static int[] PwmPins(int slice)
+        {
+            if(slice < 8)
+            {
+                return new[] { 2 * slice, 2 * slice + 1, 16 + 2 * slice, 17 + 2 * slice };
+            }
+            var first = 32 + 2 * (slice - 8);
+            return new[] { first, first + 1, first + 8, first + 9 };
+        }
+
+        private bool IsPwm(int n)
+        {
+            return n < NumPins && io != null && io.Funcsel(n) == RP2350_PWM.Funcsel;
+        }
+
+        private bool PwmRouted(int slice, int channel)
+        {
+            foreach(var n in PwmPins(slice))
+            {
+                if((n & 1) == channel && IsPwm(n))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void PwmChanged(int slice)
+        {
+            foreach(var n in PwmPins(slice))
+            {
+                if(IsPwm(n))
+                {
+                    Update(n);
+                }
+            }
+        }
+
+        private bool PwmBInput(int slice)
+        {
+            foreach(var n in PwmPins(slice))
+            {
+                if((n & 1) == 1 && IsPwm(n) && pins[n].Input)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void UartChanged(int index)
@@ -158,6 +231,17 @@ namespace Antmicro.Renode.Peripherals.GPIOPort
             {
                 output = (sio.Out >> n & 1) != 0;
                 oe = (sio.Oe >> n & 1) != 0;
+                return;
+            }
+            if(funcsel == RP2350_PWM.Funcsel)
+            {
+                var slice = RP2350_PWM.SliceOf(n);
+                if(pwm == null || ((n & 1) == 1 && pwm.BIsInput(slice)))
+                {
+                    return; // B is the counter's input in the gated and edge modes
+                }
+                output = pwm.Output(slice, n & 1);
+                oe = true;
                 return;
             }
             int u;
@@ -250,6 +334,10 @@ namespace Antmicro.Renode.Peripherals.GPIOPort
                 {
                     io.SetInput(n, chipIn);
                 }
+                if((n & 1) == 1 && pwm != null && IsPwm(n))
+                {
+                    pwm.InputChanged(RP2350_PWM.SliceOf(n), chipIn);
+                }
             }
             if(level != pin.Level)
             {
@@ -272,6 +360,7 @@ namespace Antmicro.Renode.Peripherals.GPIOPort
         private readonly RP2350_IOBank0 io;
         private readonly RP2350_PadsBank0 pads;
         private readonly RP2350_PL011[] uarts = new RP2350_PL011[2];
+        private readonly RP2350_PWM pwm;
 
         private const uint PadIso = 1u << 8, PadOd = 1u << 7, PadIe = 1u << 6, PadPue = 1u << 3, PadPde = 1u << 2;
     }

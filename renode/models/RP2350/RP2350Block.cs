@@ -43,6 +43,7 @@ namespace Antmicro.Renode.Peripherals.RP2350
 
         protected RP2350Block(IMachine machine, long size = 0x4000, bool atomicAliases = true)
         {
+            RP2350Snapshots.EnsureResolver();
             this.machine = machine;
             Time = RP2350Time.For(machine);
             this.size = size;

@@ -76,6 +76,47 @@ namespace Antmicro.Renode.Peripherals.RP2350
             return At(NowNs + delayNs, action, name);
         }
 
+        /// <summary>
+        /// For a register the CPU polls that cannot change before `untilNs`: let the
+        /// reading CPU pass virtual time up to then without executing (Renode's
+        /// BaseCPU.SkipTime, which also times SystemC bus transactions), but never
+        /// past the machine's nearest clock entry, where another model may change
+        /// something or raise an interrupt. Returns the ns skipped (0 when no CPU is
+        /// reading: a monitor or debugger access).
+        /// </summary>
+        /// Whether a CPU is making the current access (not the monitor or a debugger).
+        public bool CpuAccessing()
+        {
+            CPU.ICPU icpu;
+            return machine.SystemBus != null && machine.SystemBus.TryGetCurrentCPU(out icpu) && icpu is CPU.BaseCPU;
+        }
+
+        public ulong SkipCpuUntil(ulong untilNs)
+        {
+            CPU.ICPU icpu;
+            if(machine.SystemBus == null || !machine.SystemBus.TryGetCurrentCPU(out icpu))
+            {
+                return 0;
+            }
+            var cpu = icpu as CPU.BaseCPU;
+            var now = NowNs; // syncs the CPU's time first
+            if(cpu == null || untilNs <= now)
+            {
+                return 0;
+            }
+            var skip = untilNs - now;
+            var clock = machine.ClockSource as BaseClockSource;
+            if(clock != null)
+            {
+                skip = Math.Min(skip, clock.NearestLimitIn.TotalNanoseconds);
+            }
+            if(skip > 0)
+            {
+                cpu.SkipTime(TimeInterval.FromNanoseconds(skip));
+            }
+            return skip;
+        }
+
         private RP2350Time(IMachine machine)
         {
             this.machine = machine;

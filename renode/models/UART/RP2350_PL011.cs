@@ -27,10 +27,11 @@ namespace Antmicro.Renode.Peripherals.UART
         public RP2350_PL011(IMachine machine, RP2350_Clocks clocks = null, long clkPeriHz = 150000000) : base(machine)
         {
             IRQ = new GPIO();
+            frPoll = new RP2350Poll(Time);
             clkPeri = () => (ulong)clkPeriHz;
             Add("UARTDR", 0x000, read: PeekDr, onRead: ReadDr, write: WriteDr);
             Add("UARTRSR", 0x004, read: () => rsr, write: v => rsr = 0); // any write to UARTECR clears the errors
-            Add("UARTFR", 0x018, reset: 0x90, mask: 0, read: ReadFr);
+            Add("UARTFR", 0x018, reset: 0x90, mask: 0, read: ReadFr, onRead: PollFr);
             Add("UARTILPR", 0x020, mask: 0xFF);
             Add("UARTIBRD", 0x024, mask: 0xFFFF);
             Add("UARTFBRD", 0x028, mask: 0x3F);
@@ -355,6 +356,16 @@ namespace Antmicro.Renode.Peripherals.UART
             return fr;
         }
 
+        /// FR as a bus read sees it: a tight poll while TXFF or BUSY (the console's
+        /// "wait for room" and "wait until sent") skips to the next TX step.
+        private uint PollFr()
+        {
+            var fr = ReadFr();
+            var pending = (fr & (FrTxff | FrBusy)) != 0 && txEvent != null;
+            frPoll.Read(pending, pending ? txEvent.At : 0);
+            return fr;
+        }
+
         private void WriteLcrH(uint value)
         {
             Reg(0x2C).Value = value & 0xFF;
@@ -404,6 +415,7 @@ namespace Antmicro.Renode.Peripherals.UART
         private readonly Queue<byte> rxLine = new Queue<byte>(); // written, not yet on the wire
         private byte? txShift;
         private RP2350Event txEvent;
+        private readonly RP2350Poll frPoll;
         private RP2350Event rxEvent;
         private RP2350Event rtEvent;
         private Burst txBurst = new Burst();

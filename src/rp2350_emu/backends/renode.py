@@ -155,6 +155,8 @@ class RenodeEngine:
         self._emulation = wrappers.Emulation()
         self._monitor = wrappers.Monitor()
         self.name = name
+        if self._emulation.get_mach(name) is not None:  # one Renode per process: a new engine replaces the old
+            self._emulation.rem_mach(name)
         self._mach = self._emulation.add_mach(name)
         path = Path(repl).resolve()
         self._mach.load_repl(str(path))
@@ -189,7 +191,8 @@ class RenodeEngine:
     # -- Engine ------------------------------------------------------------------------
     @property
     def now_ns(self) -> int:
-        return int(self._peripheral("sysbus").Machine.ElapsedVirtualTime.TimeElapsed.TotalNanoseconds)
+        # the C# Machine itself: "sysbus" is the root, not a child of it
+        return int(self._mach.internal.ElapsedVirtualTime.TimeElapsed.TotalNanoseconds)
 
     @property
     def cpu_name(self) -> str:

@@ -35,6 +35,8 @@ class Board:
         self._event_cursor: dict[int, int] = {}
         self._symbols: dict[str, int] | None = None
         self.gdb_server: Any = None
+        #: (level, source, message, t_ns): the emulation's log (set by Emulation.create_machine)
+        self.log: Callable[[int, str, str, int], None] | None = None
 
     # -- state ------------------------------------------------------------------
     @property
@@ -58,17 +60,20 @@ class Board:
         self.platform_path = path
         self.learn_gpio_devices()
 
-    def adopt(self, engine: Engine) -> None:
-        """Hold an engine built elsewhere (e.g. by `rp2350-emu run`)."""
+    def adopt(self, engine: Engine, restored: bool = False) -> None:
+        """Hold an engine built elsewhere (`rp2350-emu run`; `Load`: `restored`, whose
+        buttons keep the state they were saved in)."""
         self.engine = engine
-        self.learn_gpio_devices()
+        self.learn_gpio_devices(release_buttons=not restored)
 
-    def learn_gpio_devices(self) -> None:
+    def learn_gpio_devices(self, release_buttons: bool = True) -> None:
         """The platform's LEDs and buttons, as the engine read them from the .repl."""
         self.gpio_devices = dict(self.engine.pin_device_specs())
         # Created now so a button drives its released level from the start (Renode's
         # Button releases on reset) and an LED's history starts at time zero.
         for name, spec in self.gpio_devices.items():
+            if spec.kind == "Button" and not release_buttons:
+                self._buttons[name] = Button(self, name, spec.pin, spec.invert, release=False)
             self.gpio_device(name, spec.kind)
 
     def load_elf(self, path: Path) -> None:
@@ -79,6 +84,12 @@ class Board:
             raise HarnessError(str(exc)) from None
         self.elf_paths.append(path)
         self._symbols = None
+
+    def after_reset(self) -> None:
+        """The engine reset the machine (`machine Reset`): buttons are released again."""
+        for button in self._buttons.values():
+            button.pressed = False
+        self.run_pin_watches()
 
     # -- peripherals ----------------------------------------------------------------
     def peripheral_names(self) -> list[str]:
@@ -124,7 +135,7 @@ class Board:
             raise HarnessError(f"no {kind} named '{name}' on machine '{self.name}'" + self._known_suffix())
         if kind == "LED":
             if name not in self._leds:
-                self._leds[name] = Led(self, name, spec.pin, spec.invert)
+                self._leds[name] = Led(self, name, spec.pin, spec.invert, self.log, f"{spec.controller}.{name}")
             return self._leds[name]
         if name not in self._buttons:
             self._buttons[name] = Button(self, name, spec.pin, spec.invert)

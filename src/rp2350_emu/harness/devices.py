@@ -86,12 +86,23 @@ class PinView:
         self.engine_pin.drive(bool(state) != self.invert)
 
 
-class Led:
-    """`Miscellaneous.LED` registered on a GPIO pin: `State` and its change history."""
+#: (level, source, message, t_ns) -> None: where a device's log entries go
+LogSink = Callable[[int, str, str, int], None]
+NOISY = -1  # harness.log LEVELS["Noisy"]
 
-    def __init__(self, handle: DeviceHost, name: str, pin: int, invert: bool) -> None:
+
+class Led:
+    """`Miscellaneous.LED` registered on a GPIO pin: `State` and its change history.
+
+    Like Renode's LED it logs each change at Noisy level as `LED state changed to
+    True|False`, under its name below sysbus (`gpio.led`)."""
+
+    def __init__(self, handle: DeviceHost, name: str, pin: int, invert: bool, log: LogSink | None = None,
+                 log_source: str = "") -> None:
         self.handle = handle
         self.name = name
+        self.log = log
+        self.log_source = log_source or name
         self.view = PinView(handle, pin, invert)
         self.changes: list[tuple[int, bool]] = []  # (t_ns, new state)
         self._last = self.view.state
@@ -107,23 +118,30 @@ class Led:
         for t_ns, level in self.handle.pin_changes_since(self.view.pin, self):
             state = level != self.view.invert
             if state != self._last:
-                self._last = state
-                self.changes.append((t_ns, state))
+                self._changed(t_ns, state)
         current = self.view.state
         if current != self._last:  # engine without pin events: time of discovery
-            self._last = current
-            self.changes.append((self.handle.now_ns, current))
+            self._changed(self.handle.now_ns, current)
+
+    def _changed(self, t_ns: int, state: bool) -> None:
+        self._last = state
+        self.changes.append((t_ns, state))
+        if self.log is not None:
+            self.log(NOISY, self.log_source, f"LED state changed to {state}", t_ns)
 
 
 class Button:
     """`Miscellaneous.Button` on a GPIO pin; `invert: true` means pressed = low."""
 
-    def __init__(self, handle: DeviceHost, name: str, pin: int, invert: bool) -> None:
+    def __init__(self, handle: DeviceHost, name: str, pin: int, invert: bool, release: bool = True) -> None:
         self.handle = handle
         self.name = name
         self.view = PinView(handle, pin, invert)
         self.pressed = False
-        self.release()  # the released level is driven from the start, as Renode does
+        if release:
+            self.release()  # the released level is driven from the start, as Renode does
+        else:
+            self.pressed = self.view.state  # a restored machine: the pin keeps the saved drive
 
     def press(self) -> None:
         self.pressed = True

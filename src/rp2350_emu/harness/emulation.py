@@ -82,6 +82,9 @@ class Emulation:
         self.lock = threading.RLock()
         self.pacer = WallClockPacer()
         self.on_clear: list[Callable[[], None]] = []
+        self.single_step = False  # `cpu Step` leaves the CPU in SingleStep mode, as Renode does
+        self.host_ns = 0  # wall time spent advancing
+        self.current_load = float("nan")  # wall / virtual time of the last advance
         self._forwarder = EngineLogForwarder(self.log, lambda: self.now_ns)
         logging.getLogger("rp2350_emu").addHandler(self._forwarder)
 
@@ -95,6 +98,7 @@ class Emulation:
         if name in self.machines:
             raise HarnessError(f"a machine named '{name}' already exists")
         handle = Board(name, self.machine_factory)
+        handle.log = self.log.log
         self.machines[name] = handle
         self.current = handle
         return handle
@@ -140,6 +144,9 @@ class Emulation:
             self.current = None
             self.started = False
             self.advance_immediately = False
+            self.log.object_levels.clear()
+            self.host_ns, self.current_load = 0, float("nan")
+            self.single_step = False
             self.pacer.reset()
 
     def close(self) -> None:
@@ -175,29 +182,44 @@ class Emulation:
         a machine (the error is also logged, as Renode logs a CPU abort).
         """
         with self.lock:
-            machines = self.runnable()
+            wall0, virtual0 = time.perf_counter_ns(), self.now_ns
+            try:
+                return self._advance(duration_ns, stop)
+            finally:
+                # for `machine GetTimeSourceInfo`: host time spent running, and its ratio to virtual time
+                wall = time.perf_counter_ns() - wall0
+                self.host_ns += wall
+                if self.now_ns > virtual0:
+                    self.current_load = wall / (self.now_ns - virtual0)
+
+    def _advance(self, duration_ns: int, stop: Callable[[], bool] | None) -> bool:
+        machines = self.runnable()
+        if self.single_step and duration_ns > 0:
+            # Renode's CPU would wait for the next step (a wait then never ends): say so instead
+            raise HarnessError("the CPU is in SingleStep mode (after `cpu Step`): time does not flow until "
+                               "`cpu ExecutionMode Continuous`")
+        if stop is not None and stop():
+            return True
+        if duration_ns <= 0:
+            return False
+        if len(machines) == 1 and not self.paced:
+            return self._run(machines[0], duration_ns, stop)
+        end = {m.name: m.now_ns + duration_ns for m in machines}
+        while True:
+            self.pump_bridges()
+            progressed = False
+            for m in machines:
+                left = end[m.name] - m.now_ns
+                if left > 0:
+                    progressed = True
+                    if self._run(m, min(left, self.SLICE_NS), stop):
+                        return True
             if stop is not None and stop():
                 return True
-            if duration_ns <= 0:
+            if not progressed:
                 return False
-            if len(machines) == 1 and not self.paced:
-                return self._run(machines[0], duration_ns, stop)
-            end = {m.name: m.now_ns + duration_ns for m in machines}
-            while True:
-                self.pump_bridges()
-                progressed = False
-                for m in machines:
-                    left = end[m.name] - m.now_ns
-                    if left > 0:
-                        progressed = True
-                        if self._run(m, min(left, self.SLICE_NS), stop):
-                            return True
-                if stop is not None and stop():
-                    return True
-                if not progressed:
-                    return False
-                if self.paced:
-                    self.pacer.pace(machines[0].now_ns)
+            if self.paced:
+                self.pacer.pace(machines[0].now_ns)
 
     def _run(self, m: Board, duration_ns: int, stop: Callable[[], bool] | None) -> bool:
         engine = m.engine

@@ -58,6 +58,8 @@ class Logger:
 
     def __init__(self) -> None:
         self.backends: list[LogBackend] = []
+        #: `logLevel LEVEL sysbus.x`: a source's own threshold, on every backend (Renode's per-object level)
+        self.object_levels: dict[str, int] = {}
 
     def add(self, backend: LogBackend) -> None:
         self.backends.append(backend)
@@ -68,11 +70,16 @@ class Logger:
 
     def log(self, level: int, source: str, message: str, t_ns: int) -> None:
         entry = LogEntry(t_ns, level, source, message)
+        own = self.object_levels.get(source)
         for backend in list(self.backends):
-            if level >= backend.level:
+            if level >= (backend.level if own is None else own):
                 backend.write(entry)
 
-    def set_level(self, level: int) -> None:
+    def set_level(self, level: int, source: str | None = None) -> None:
+        """Every backend's threshold, or (`source`) that object's on every backend."""
+        if source is not None:
+            self.object_levels[source] = level
+            return
         for backend in self.backends:
             backend.level = level
 

@@ -151,14 +151,36 @@ def _run_macro(mon: Monitor, args: list[Token], st: Statement) -> str:
 def _log_level(mon: Monitor, args: list[Token], st: Statement) -> str:
     log = mon.emulation.log
     if not args:
-        lines = [f"{type(b).__name__}: {LEVEL_NAMES.get(b.level, b.level)}" for b in log.backends]
-        return CRLF.join(lines) + CRLF
+        return _level_table(mon) + CRLF
     arity(args, 1, 2, "logLevel [LEVEL [object]]")
     level = parse_level(args[0].value if args[0].kind in ("int", "word", "string") else args[0].text)
     if len(args) == 2:
-        raise MonitorError("logLevel: per-object levels are not supported; set the global level instead")
+        # an object's own level (Renode: per emulation element), as its entries name it: sysbus.uart0 -> uart0
+        name = to_str(args[1], "logLevel object")
+        bare = name.removeprefix("sysbus.")
+        handle = mon.emulation.current
+        known = set(handle.peripheral_names()) | {f"{d.controller}.{n}" for n, d in handle.gpio_devices.items()} \
+            if handle is not None else set()
+        if bare not in known and bare not in ("cpu", "sysbus"):
+            raise MonitorError(f"logLevel: no object '{name}'" + suggest(bare, sorted(known)))
+        log.set_level(level, bare)
+        return ""
     log.set_level(level)
     return ""
+
+
+def _level_table(mon: Monitor) -> str:
+    """`logLevel` with no arguments, laid out as Renode's table."""
+    log = mon.emulation.log
+    machine = mon.emulation.current.name if mon.emulation.current is not None else ""
+    rows = ["Currently set levels:", "", f"{'Backend':<18}| {'Emulation element':<36}| Level", "=" * 65]
+    for backend in log.backends:
+        rows.append(f"{type(backend).__name__:<18}: {'':<36}: {LEVEL_NAMES.get(backend.level, backend.level).upper()}")
+        for source, level in log.object_levels.items():
+            element = f"{machine}:sysbus.{source}" if machine else f"sysbus.{source}"
+            rows.append(f"{'':<18}: {element:<36}: {LEVEL_NAMES.get(level, level).upper()}")
+        rows.append("-" * 65)
+    return CRLF.join(rows)
 
 
 @command("logFile", "logFile @path", "also write the log to a file")
@@ -256,7 +278,32 @@ def _version(mon: Monitor, args: list[Token], st: Statement) -> str:
     return f"rp2350-emu {__version__} (Renode-compatible monitor)" + CRLF
 
 
-@command("Save", "Save @file", "save a snapshot (not supported by the built-in engine)")
+def _snapshot_path(mon: Monitor, args: list[Token], st: Statement, what: str) -> Path:
+    arity(args, 1, 1, f"{what} @file")
+    token = mon._expand(args[0], st)
+    if token.kind not in ("path", "string"):
+        raise MonitorError(f"{what} expects a file path like @dir/file.save or \"/abs/file.save\", got {token.text!r}")
+    path = Path(str(token.value)).expanduser()
+    return path if path.is_absolute() else mon.cwd / path
+
+
+@command("Save", "Save @file", "save the emulation's state (a snapshot; `Load` or `rp2350-emu run --restore` continues it)")
 def _save(mon: Monitor, args: list[Token], st: Statement) -> str:
-    raise MonitorError("Save: snapshots are not supported by the built-in engine; runs are deterministic, "
-                       "so re-running the test reproduces the state instead")
+    from rp2350_emu.harness.snapshots import save_emulation
+
+    path = _snapshot_path(mon, args, st, "Save")
+    with mon.emulation.lock:
+        save_emulation(mon.emulation, path)
+    return ""
+
+
+@command("Load", "Load @file", "replace the emulation with a saved one (then `mach set` selects a machine)")
+def _load(mon: Monitor, args: list[Token], st: Statement) -> str:
+    from rp2350_emu.harness.snapshots import load_emulation
+
+    path = _snapshot_path(mon, args, st, "Load")
+    if not path.is_file():
+        raise MonitorError(f"Load: file not found: {path}")
+    with mon.emulation.lock:
+        load_emulation(mon.emulation, path)
+    return ""

@@ -65,6 +65,23 @@ class BackgroundRunner:
 HISTORY_FILE = Path.home() / ".rp2350_emu_history"
 
 
+def split_semicolons(text: str) -> list[str]:
+    """`a; b "c;d"` -> ["a", 'b "c;d"']: Renode's split of a -e argument."""
+    parts, current, quote = [], "", ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ";":
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
 def run_monitor_cli(script: str | None, commands: list[str], interactive: bool | None = None,
                     emulation: Emulation | None = None) -> int:
     """`rp2350-emu monitor [FILE.resc] [-e CMD]...`: script first, then a prompt or stdin lines."""
@@ -87,7 +104,8 @@ def run_monitor_cli(script: str | None, commands: list[str], interactive: bool |
             except MonitorError as exc:
                 sys.stderr.write(f"error: {exc}\n")
                 return 1
-        for command in commands:
+        # as Renode's -e: each argument is split on `;` (outside quotes) into commands run in order
+        for command in [part for argument in commands for part in split_semicolons(argument)]:
             try:
                 with emu.lock:
                     write(monitor.execute(command, "<-e>"))

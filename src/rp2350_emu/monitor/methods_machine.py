@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -9,13 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from rp2350_emu.backends import engine as engine_api
+from rp2350_emu.harness.log import LEVELS
 from rp2350_emu.monitor.args import arity, to_bool, to_int, to_str
 from rp2350_emu.monitor.errors import MonitorError
-from rp2350_emu.monitor.format import fmt_hex, fmt_register
+from rp2350_emu.monitor.format import CRLF, fmt_bool, fmt_hex, fmt_register
 from rp2350_emu.monitor.gdb_link import start_gdb_server
 from rp2350_emu.monitor.interpreter import Monitor
 from rp2350_emu.monitor.registry import method
 from rp2350_emu.monitor.script import Token
+from rp2350_emu.monitor.stepping import step_instructions
+from rp2350_emu.time.units import parse_interval
 
 # -- machine ----------------------------------------------------------------------------------
 
@@ -86,6 +90,17 @@ def bus_access(mon: Monitor, args: list[Token], usage: str, width: int, write: b
     arity(args, 2 if write else 1, 2 if write else 1, usage)
     address = to_int(args[0], "address")
     engine = mon._engine("sysbus")
+    mapped = getattr(engine.sysbus, "mapped", None)
+    if mapped is not None and not mapped(address):
+        # Renode: an access where nothing is mapped logs a warning; a read gives 0
+        name = f"{'Write' if write else 'Read'}{_WORD_OF[width]}"
+        if write:
+            value = to_int(args[1], "value")
+            text = f"{name} to non existing peripheral at 0x{address:X}, value 0x{value:X}."
+        else:
+            text = f"{name} from non existing peripheral at 0x{address:X}."
+        mon.emulation.log.log(LEVELS["Warning"], "sysbus", text, mon.emulation.now_ns)
+        return "" if write else fmt_hex(0, width)
     if write:
         engine_api.bus_write(engine, address, to_int(args[1], "value"), width)
         return ""
@@ -93,6 +108,7 @@ def bus_access(mon: Monitor, args: list[Token], usage: str, width: int, write: b
 
 
 _WIDTHS = {"Byte": 1, "Word": 2, "DoubleWord": 4}
+_WORD_OF = {width: word for word, width in _WIDTHS.items()}
 
 
 def _bus_method(width: int, write: bool) -> Callable[..., str]:
@@ -143,3 +159,89 @@ def cpu_s_p(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
 @method("cpu", "PerformanceInMips", 'cpu PerformanceInMips [MIPS]')
 def cpu_performance_in_mips(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
     return cpu_property(mon, "PerformanceInMips", args, usage, lambda v: fmt_hex(v, 4))
+
+
+@method("machine", "Reset", 'machine Reset')
+def machine_reset(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
+    """Renode: every peripheral and the core reset, virtual time goes on, then the `reset` macro
+    (renode/rp2350.resc's loads the ELF again) runs for this machine."""
+    arity(args, 0, 0, usage)
+    handle = mon._machine()
+    engine = handle.require_engine("machine Reset")
+    if not hasattr(engine, "reset"):
+        raise MonitorError("machine Reset: this engine cannot reset a machine")
+    with mon.emulation.lock:
+        engine.reset(keep_time=True)
+        handle.after_reset()
+    if "reset" not in mon.macros:
+        mon.emulation.log.log(LEVELS["Warning"], "", "No action for reset - macro reset is not registered.",
+                              handle.now_ns)
+        return ""
+    body, _where = mon.macros["reset"]
+    return mon.execute(body, "macro reset body line", 0)
+
+
+@method("machine", "GetTimeSourceInfo", 'machine GetTimeSourceInfo')
+def machine_get_time_source_info(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
+    """Renode's TimeSourceBase text: virtual time exact, host time what the advances took."""
+    arity(args, 0, 0, usage)
+    emu = mon.emulation
+    virtual, host = emu.now_ns, emu.host_ns
+    cumulative = host / virtual if virtual else float("nan")
+    lines = [f"Elapsed Virtual Time: {time_interval(virtual)}",
+             f"Elapsed Host Time: {time_interval(host - host % 100)}",  # Renode: 100 ns host ticks
+             f"Current load: {csharp_double(emu.current_load)}",
+             f"Cumulative load: {csharp_double(cumulative)}",
+             f"State: {'Running' if emu.started else 'Idle'}",
+             f"Advance immediately: {emu.advance_immediately}",
+             f"Quantum: {time_interval(parse_interval(mon.quantum))}"]
+    return CRLF.join(lines) + CRLF
+
+
+def time_interval(ns: int) -> str:
+    """Renode's TimeInterval.ToString: hh:mm:ss.nnnnnnnnn."""
+    seconds, frac = divmod(int(ns), 1_000_000_000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{hours:02}:{minutes:02}:{seconds:02}.{frac:09}"
+
+
+def csharp_double(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    return f"{value:.15g}"
+
+
+@method("emulation", "IsStarted", 'emulation IsStarted')
+def emulation_is_started(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
+    arity(args, 0, 0, usage)
+    return fmt_bool(mon.emulation.started)
+
+
+@method("cpu", "Step", 'cpu Step [N]')
+def cpu_step(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
+    """Renode: executes N instructions (default 1) and prints the PC; the emulation is then started
+    with the CPU in SingleStep mode (`cpu ExecutionMode Continuous` lets it run again)."""
+    arity(args, 0, 1, usage)
+    count = to_int(args[0], "cpu Step") if args else 1
+    if count < 1:
+        raise MonitorError(f"cpu Step expects a positive number of instructions, got {count}")
+    handle = mon._machine()
+    with mon.emulation.lock:
+        pc = step_instructions(mon, handle, count)
+        mon.emulation.start()
+        mon.emulation.single_step = True
+    return f"0x{pc:016X}" + CRLF
+
+
+@method("cpu", "ExecutionMode", 'cpu ExecutionMode [Continuous|SingleStep]')
+def cpu_execution_mode(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
+    arity(args, 0, 1, usage)
+    mon._engine("cpu ExecutionMode")
+    if not args:
+        return ("SingleStep" if mon.emulation.single_step else "Continuous") + CRLF
+    mode = to_str(args[0], "cpu ExecutionMode")
+    if mode not in ("Continuous", "SingleStep"):
+        raise MonitorError(f"cpu ExecutionMode: '{mode}' is not Continuous or SingleStep")
+    mon.emulation.single_step = mode == "SingleStep"
+    return ""

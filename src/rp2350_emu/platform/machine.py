@@ -314,10 +314,14 @@ class Machine:
         if isinstance(resets, Resets):
             resets.bootrom_state()
 
-    def reset(self) -> None:
-        """Power-on reset: time 0, no events, memories reloaded, firmware rebooted."""
+    def reset(self, keep_time: bool = False) -> None:
+        """Power-on reset: time 0, no events, memories reloaded, firmware rebooted.
+        `keep_time`: Renode's `machine Reset`, virtual time and the event log go on."""
+        now, cycles = self.scheduler.now_ns, self.cpu.cycles
         self.scheduler.clear()
         self.cpu.reset_state()
+        if keep_time:
+            self.scheduler.now_ns, self.cpu.cycles = now, cycles
         for base, size in self.memories.values():
             self.cpu.uc.mem_write(base, bytes(size))
         self.scs.reset()
@@ -328,8 +332,9 @@ class Machine:
         for pin_device in self.pin_devices.values():
             if isinstance(pin_device, Button):
                 pin_device.release()
-        self.events.clear()  # the power-on state is the start, not a change
-        self._uart_text.clear()
+        if not keep_time:
+            self.events.clear()  # the power-on state is the start, not a change
+            self._uart_text.clear()
         if self.image is not None:
             self._boot()
 

@@ -14,6 +14,10 @@ class SysbusView:
     def __init__(self, bus: Bus, uc: Uc) -> None:
         self._bus, self._uc = bus, uc
 
+    def mapped(self, address: int) -> bool:
+        """Whether a memory or a model answers at `address` (the monitor warns and reads 0 where not)."""
+        return self._bus.region_at(address) is not None
+
     def read(self, address: int, width: int = 4) -> int:
         region = self._bus.region_at(address)
         if region is None:

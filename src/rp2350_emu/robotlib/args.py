@@ -61,7 +61,7 @@ def convert(value: Any, param: Param) -> Any:
     kind = param.type
     nullable = kind.endswith("?")
     kind = kind.rstrip("?")
-    if value is None:
+    if value is None or (nullable and value == "null"):  # Renode's SmartParser: "null" is a nullable's null
         if nullable or kind in ("str", "str[]"):
             return None
         raise ValueError(f"{param.name} cannot be None")

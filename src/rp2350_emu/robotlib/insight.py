@@ -4,8 +4,9 @@ A separate library from `RenodeKeywords` on purpose: Renode cannot trace
 the firmware's WIT host calls, so suites that use these keywords run only
 under `rp2350-emu test` and live outside `robot/*.robot` (which the Renode
 job runs), in `robot/builtin/`. The resource `renode-keywords.robot` imports
-this library in its `Setup` and calls `Log Pin Waveform` (every test) and
-`Save Machine Snapshot` (failed tests) from its `Test Teardown`; under real
+this library in its `Setup` and calls `Log Pin Waveform` (every test) from its
+`Test Teardown` (a failed test's snapshot is the monitor's `Save`, as in
+renode-test; `Save Machine Snapshot` is for suites that want one); under real
 Renode that resource is Renode's own, so nothing here is needed there.
 
 Call specs, as in `Wit Trace Should Contain    gpio.set-high(25)    timing.delay-ms(500)`:

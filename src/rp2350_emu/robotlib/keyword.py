@@ -21,6 +21,14 @@ TESTER = Param("testerId", "int?", None)
 PAUSE = Param("pauseEmulation", "bool?", None)
 LOG_LEVEL = "enum:Noisy|Debug|Info|Warning|Error?"
 
+#: Renode's replay modes (RobotFrameworkKeywordAttribute): `Requires` of a saved state replays
+#: only these after loading the snapshot; a `Reexecution` state replays every recorded call
+REPLAY_ALWAYS = {"Set Default LED Timeout", "Create LED Tester", "Start Emulation", "Stop Remote Server",
+                 "Allocate Temporary File", "Create Log Tester", "Set Default Uart Timeout", "Set Default Tester",
+                 "Create Terminal Tester"}
+#: never recorded (Renode's Replay.Never, plus our own keyword)
+REPLAY_NEVER = {"Provides", "Requires", "Log To File", "Log Emulation State"}
+
 _ATTR = "robot_keyword"
 
 
@@ -54,18 +62,23 @@ def result(match: LineMatch | None) -> Any:
 
     if match is None:
         return None
+    if match.content is not None:  # Renode's BinaryTerminalTesterResult (bytes over XML-RPC)
+        return DotDict(Content=match.content, Timestamp=0.0, Groups=list(match.groups))
     return DotDict(Line=match.line, Timestamp=match.timestamp_ms, Groups=list(match.groups),
                    IsFailingString=match.is_failing_string)
 
 
 def pick(testers: list[Any], tester_id: int | None, kind: str, create: str) -> Any:
     """Renode's tester choice: by id; else the only one; several without an id is an error."""
+    # Renode's texts (TestersProvider.GetTesterOrThrowException), plus which keyword creates one
     if tester_id is not None:
         if not 0 <= tester_id < len(testers):
-            raise HarnessError(f"{kind} for given ID={tester_id} was not found. Did you forget to call `{create}`?")
+            raise HarnessError(f"KeywordException: Tester for given ID={tester_id} was not found. Did you forget "
+                               f"to create the tester? ({kind}s are made by `{create}`)")
         return testers[tester_id]
     if not testers:
-        raise HarnessError(f"There is no {kind.lower()}. Did you forget to call `{create}`?")
+        raise HarnessError(f"KeywordException: There are no testers available. ({kind}s are made by `{create}`)")
     if len(testers) > 1:
-        raise HarnessError("There is more than one tester available - please specify ID")
+        raise HarnessError("KeywordException: There is more than one tester available - please specify ID of the "
+                           "desired tester.")
     return testers[0]

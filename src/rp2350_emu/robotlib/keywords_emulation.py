@@ -12,8 +12,7 @@ from rp2350_emu.harness.log import CacheBackend
 from rp2350_emu.harness.testers.log import LogTester, require_log_tester
 from rp2350_emu.monitor import MonitorError
 from rp2350_emu.robotlib.args import Param as P
-from rp2350_emu.robotlib.keyword import LOG_LEVEL, OPT_F, PAUSE, keyword, ns
-from rp2350_emu.robotlib.sleep import advance_virtual_seconds
+from rp2350_emu.robotlib.keyword import LOG_LEVEL, OPT_F, PAUSE, REPLAY_ALWAYS, keyword, ns
 from rp2350_emu.time.units import seconds_to_ns
 
 
@@ -58,24 +57,31 @@ class EmulationKeywords:
 
     @keyword("Provides", P("state", "str"), P("type", "enum:Serialization|Reexecution", "Serialization"))
     def provides(self, state: str, type: str) -> None:
-        # The engine is deterministic, so replaying the recorded keywords rebuilds the
-        # state exactly; that serves both of Renode's modes without snapshots.
-        self.states[state] = list(self.history)
+        # Renode: Serialization saves the emulation and records the calls so far;
+        # Reexecution only records them
+        snapshot = None
+        if type == "Serialization":
+            snapshot = Path(self.allocate_temporary_file())
+            self.monitor.execute(f'Save "{snapshot}"')
+        current = self.emulation.current.name if self.emulation.current is not None else None
+        self.states[state] = (list(self.history), snapshot, current)
 
     @keyword("Requires", P("state", "str"))
     def requires(self, state: str) -> None:
         if state not in self.states:
-            raise HarnessError(f"Required state '{state}' was not provided: run the test that calls "
-                               f"`Provides  {state}` first")
-        recorded = self.states[state]
+            raise HarnessError(f"KeywordException: Required state {state} not found.")
+        recorded, snapshot, machine = self.states[state]
         self.reset_emulation()
+        replay = recorded
+        if snapshot is not None:
+            self.monitor.execute(f'Load "{snapshot}"')
+            if machine is not None:
+                self.monitor.execute(f'mach set "{machine}"')
+            replay = [call for call in recorded if call[0] in REPLAY_ALWAYS]
         self._replaying = True
         try:
-            for name, args in recorded:
-                if name == "Sleep":
-                    advance_virtual_seconds(self, float(args[0]))
-                else:
-                    self.run_keyword(name, list(args))
+            for name, args in replay:
+                self.run_keyword(name, list(args))
         finally:
             self._replaying = False
         self.history = list(recorded)

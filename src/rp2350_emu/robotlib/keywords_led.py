@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rp2350_emu.errors import HarnessError
-from rp2350_emu.harness.testers.led import LedTester
+from rp2350_emu.harness.testers.led import LedTester, validate
 from rp2350_emu.robotlib.args import Param as P
 from rp2350_emu.robotlib.keyword import OPT_F, TESTER, keyword, ns, pick
 from rp2350_emu.time.units import seconds_to_ns
@@ -30,6 +30,7 @@ class LedKeywords:
             if tester.led is device:
                 return index
         seconds = self.led_timeout_s if defaultTimeout is None else defaultTimeout
+        validate(seconds, "defaultTimeout", allow_zero=True)
         self.led_testers.append(LedTester(self.emulation, device, seconds_to_ns(seconds)))
         return len(self.led_testers) - 1
 
@@ -40,26 +41,40 @@ class LedKeywords:
              P("pauseEmulation", "bool", False))
     def assert_led_state(self, state: bool, timeout: float | None, testerId: int | None,
                          pauseEmulation: bool) -> None:
-        self._led(testerId).assert_state(state, ns(timeout), pauseEmulation)
+        tester = self._led(testerId)
+        if timeout is not None:
+            validate(timeout, "timeout", allow_zero=True)
+        tester.assert_state(state, ns(timeout), pauseEmulation)
 
     @keyword("Assert And Hold LED State", P("initialState", "bool"), P("timeoutAssert", "float"),
              P("timeoutHold", "float"), TESTER, P("pauseEmulation", "bool", False))
     def assert_and_hold_led_state(self, initialState: bool, timeoutAssert: float, timeoutHold: float,
                                   testerId: int | None, pauseEmulation: bool) -> None:
-        self._led(testerId).assert_and_hold(initialState, seconds_to_ns(timeoutAssert),
-                                            seconds_to_ns(timeoutHold), pauseEmulation)
+        tester = self._led(testerId)
+        validate(timeoutAssert, "timeoutAssert", allow_zero=True)
+        validate(timeoutHold, "timeoutHold")
+        tester.assert_and_hold(initialState, seconds_to_ns(timeoutAssert), seconds_to_ns(timeoutHold),
+                               pauseEmulation)
 
     @keyword("Assert LED Is Blinking", P("testDuration", "float"), P("onDuration", "float"),
              P("offDuration", "float"), P("tolerance", "float", 0.05), TESTER,
              P("pauseEmulation", "bool", False))
     def assert_led_is_blinking(self, testDuration: float, onDuration: float, offDuration: float,
                                tolerance: float, testerId: int | None, pauseEmulation: bool) -> None:
-        self._led(testerId).assert_blinking(seconds_to_ns(testDuration), float(onDuration), float(offDuration),
-                                            float(tolerance), pauseEmulation)
+        tester = self._led(testerId)
+        validate(testDuration, "testDuration")
+        validate(onDuration, "onDuration", single=False)
+        validate(offDuration, "offDuration", single=False)
+        tester.assert_blinking(seconds_to_ns(testDuration), float(onDuration), float(offDuration),
+                               float(tolerance), pauseEmulation)
 
     @keyword("Assert LED Duty Cycle", P("testDuration", "float"), P("expectedDutyCycle", "float"),
              P("tolerance", "float", 0.05), TESTER, P("pauseEmulation", "bool", False))
     def assert_led_duty_cycle(self, testDuration: float, expectedDutyCycle: float, tolerance: float,
                               testerId: int | None, pauseEmulation: bool) -> None:
-        self._led(testerId).assert_duty_cycle(seconds_to_ns(testDuration), float(expectedDutyCycle),
-                                              float(tolerance), pauseEmulation)
+        tester = self._led(testerId)
+        validate(testDuration, "testDuration")
+        validate(expectedDutyCycle, "expectedDutyCycle", low=0, high=1, single=False)
+        validate(tolerance, "tolerance", low=0, high=1, single=False)
+        tester.assert_duty_cycle(seconds_to_ns(testDuration), float(expectedDutyCycle), float(tolerance),
+                                 pauseEmulation)

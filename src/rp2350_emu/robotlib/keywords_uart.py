@@ -53,7 +53,8 @@ class UartKeywords:
     @keyword("Set Default Tester", P("id", "int?"))
     def set_default_tester(self, id: int | None) -> None:
         if id is not None and not 0 <= id < len(self.uart_testers):
-            raise HarnessError(f"There is no tester with ID {id}")
+            raise HarnessError(f"KeywordException: Tester #{id} was not found. Create a tester before setting it "
+                               "as default")
         self.default_uart_tester = id
 
     def _uart(self, tester_id: int | None) -> TerminalTester:

@@ -28,7 +28,7 @@ from rp2350_emu.harness.testers.terminal import TerminalTester
 from rp2350_emu.monitor import Monitor
 from rp2350_emu.robotlib.active import set_active
 from rp2350_emu.robotlib.args import bind
-from rp2350_emu.robotlib.keyword import keywords_of
+from rp2350_emu.robotlib.keyword import REPLAY_NEVER, keywords_of
 from rp2350_emu.robotlib.keywords_cpu import CpuKeywords
 from rp2350_emu.robotlib.keywords_emulation import EmulationKeywords
 from rp2350_emu.robotlib.keywords_led import LedKeywords
@@ -37,9 +37,6 @@ from rp2350_emu.robotlib.sleep import install_virtual_sleep
 
 RESOURCE = Path(__file__).with_name("renode-keywords.robot")
 
-#: keywords whose calls are recorded for `Provides`/`Requires` replay
-_NOT_REPLAYED = {"Provides", "Requires", "Reset Emulation", "Log Emulation State", "Save Cached Log",
-                 "Get Terminal Tester Report", "Stop Remote Server"}
 
 
 class RenodeKeywords(EmulationKeywords, UartKeywords, LedKeywords, CpuKeywords):
@@ -56,10 +53,13 @@ class RenodeKeywords(EmulationKeywords, UartKeywords, LedKeywords, CpuKeywords):
         self.default_wait_for_echo = True
         self.default_match_next_line = False
         self.cache: CacheBackend | None = None
-        self.states: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
+        #: state name -> (recorded calls, snapshot file or None, machine selected then)
+        self.states: dict[str, tuple[list[tuple[str, tuple[Any, ...]]], Path | None, str | None]] = {}
         self.history: list[tuple[str, tuple[Any, ...]]] = []
         self._replaying = False
         self._reset_testers()
+        # Renode drops every tester when the emulation changes (Reset Emulation, Load)
+        self.emulation.on_clear.append(self._drop_testers)
         install_virtual_sleep()
         set_active(self)
 
@@ -68,6 +68,13 @@ class RenodeKeywords(EmulationKeywords, UartKeywords, LedKeywords, CpuKeywords):
         self.default_uart_tester: int | None = None
         self.led_testers: list[LedTester] = []
         self.log_tester: LogTester | None = None
+
+    def _drop_testers(self) -> None:
+        for tester in self.uart_testers:
+            tester.detach()
+        if self.log_tester is not None:
+            self.log_tester.detach()
+        self._reset_testers()
 
     def get_keyword_names(self) -> list[str]:
         return list(KEYWORDS)
@@ -84,10 +91,9 @@ class RenodeKeywords(EmulationKeywords, UartKeywords, LedKeywords, CpuKeywords):
     def run_keyword(self, name: str, args: list[Any]) -> Any:
         params, method = KEYWORDS[name]
         values = bind(name, params, args)
-        result = getattr(self, method)(**values)
-        if not self._replaying and name not in _NOT_REPLAYED:
-            self.history.append((name, tuple(args)))
-        return result
+        if not self._replaying and name not in REPLAY_NEVER:
+            self.history.append((name, tuple(args)))  # as Renode's Recorder: before it runs
+        return getattr(self, method)(**values)
 
 
 #: keyword name -> (C# parameters in order, method name), from the @keyword declarations

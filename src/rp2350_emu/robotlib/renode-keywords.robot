@@ -34,15 +34,28 @@ Test Setup
     [Documentation]    Renode starts a profiler here for tests tagged `profiling`; nothing to do otherwise.
     No Operation
 
+Sanitize Test Name
+    [Arguments]    ${test_name}
+    ${test_name}=    Evaluate    re.sub(r'[/"]', '-', $test_name.replace(' ', '_'))    modules=re
+    RETURN    ${test_name}
+
+Create Snapshot Of Failed Test
+    [Documentation]    As renode-test: `Save` into snapshots/<Suite>.<Test>.fail0.save (here a built-in
+    ...    engine snapshot: `Load` it in the monitor, or `rp2350-emu run --restore FILE`).
+    ${test_name}=    Sanitize Test Name    ${SUITE NAME}.${TEST NAME}.fail0.save
+    ${snapshot_path}=    Set Variable    "${RESULTS_DIRECTORY}/snapshots/${test_name}"
+    Execute Command    Save ${snapshot_path}
+    Log To Console    !!!!! Emulation's state saved to ${snapshot_path}
+
 Test Teardown
     [Documentation]    Every test: the pin waveform as a picture in the log. On failure: UART transcripts and
-    ...    pin history into the log and logs/<Suite>.<Test>.log, and the machine state into
-    ...    snapshots/<Suite>.<Test>.fail.json (`rp2350-emu run --restore FILE` continues from it).
+    ...    pin history into the log and logs/<Suite>.<Test>.log, and the emulation's state into
+    ...    snapshots/<Suite>.<Test>.fail0.save with `Save`, as renode-test does.
     ${failed}=    Evaluate    "${TEST STATUS}" == "FAIL"
     Log Pin Waveform
     IF    ${failed}    Log Emulation State
     IF    ${failed} and ${CREATE_SNAPSHOT_ON_FAIL}
-        Save Machine Snapshot    ${RESULTS_DIRECTORY}/snapshots/${SUITE NAME}.${TEST NAME}.fail.json
+        Run Keyword And Warn On Failure    Create Snapshot Of Failed Test
     END
     IF    ${failed} and ${SAVE_LOGS}
         Save Cached Log    ${RESULTS_DIRECTORY}/logs/${SUITE NAME}.${TEST NAME}.log

@@ -15,7 +15,8 @@ this process, and virtual time only moves when a keyword (or `Sleep`) asks.
 from __future__ import annotations
 
 import argparse
-import fnmatch
+import contextlib
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -23,54 +24,26 @@ from typing import Any
 
 # the resource next to the library (not imported from it: `rp2350-emu --help` stays light)
 RESOURCE = Path(__file__).with_name("renode-keywords.robot")
+#: tells `Sleep` where it was called (robotlib/sleep.py)
+LOCATION_LISTENER = "rp2350_emu.robotlib.sleep.KeywordLocation"
 
 DEFAULT_EXCLUDE = ["excluded"]
 DEFAULT_SKIP = ["skipped"]
 SKIP_ON_FAILURE = ["non_critical", "unstable"]
 
 
-def _injector(fixture: str | None, test_timeout: str | None) -> Any:
-    from robot.api import SuiteVisitor
-
-    class InjectRenodeDefaults(SuiteVisitor):
-        """Pre-run modifier doing what renode-test does to each suite before running it."""
-
-        def start_suite(self, suite: Any) -> None:
-            if not suite.source or Path(suite.source).is_dir():
-                return
-            suite.resource.imports.resource(str(RESOURCE))
-            if not suite.setup:
-                suite.setup.config(name="Setup")
-            if not suite.teardown:
-                suite.teardown.config(name="Teardown")
-            for test in suite.tests:
-                if not test.setup:
-                    test.setup.config(name="Reset Emulation")
-                if not test.teardown:
-                    test.teardown.config(name="Test Teardown")
-                if test_timeout and not test.timeout:
-                    test.timeout = test_timeout
-            if fixture:
-                pattern = f"*{fixture}*"
-                suite.tests = [t for t in suite.tests
-                               if fnmatch.fnmatchcase(f"{suite.name}.{t.name}", pattern)
-                               or fnmatch.fnmatchcase(t.full_name, pattern)]
-
-        def end_suite(self, suite: Any) -> None:
-            suite.suites = [s for s in suite.suites if s.test_count > 0]
-
-    return InjectRenodeDefaults()
-
-
 def run_tests(files: list[str], results_dir: str | Path = ".", include: list[str] | None = None,
               exclude: list[str] | None = None, skip: list[str] | None = None,
               variables: list[str] | None = None, fixture: str | None = None, repeat: int = 1,
               test_timeout: str | None = None, listeners: list[str] | None = None,
-              stop_on_error: bool = False, console: str = "verbose", stdout: Any = None) -> int:
-    """Run .robot files the way renode-test does; returns the exit status (0 = all passed)."""
+              stop_on_error: bool = False, console: str = "verbose", stdout: Any = None, jobs: int = 1) -> int:
+    """Run .robot files the way renode-test does; returns the exit status (0 = all passed).
+    `jobs` > 1 runs the suites in that many worker processes (pabot), as `renode-test -j`."""
     from robot.api import ExecutionResult
 
     import robot
+    from rp2350_emu.robotlib.inject import InjectRenodeDefaults
+    from rp2350_emu.robotlib.sleep import KeywordLocation
 
     out = stdout or sys.stdout
     results = Path(results_dir).resolve()
@@ -89,8 +62,8 @@ def run_tests(files: list[str], results_dir: str | Path = ".", include: list[str
         "exclude": [*DEFAULT_EXCLUDE, *(exclude or [])],
         "skip": [*DEFAULT_SKIP, *(skip or [])],
         "skiponfailure": SKIP_ON_FAILURE,
-        "prerunmodifier": [_injector(fixture, test_timeout)],
-        "listener": listeners or [],
+        "prerunmodifier": [InjectRenodeDefaults(fixture or "", test_timeout or "")],
+        "listener": [LOCATION_LISTENER, *(listeners or [])],
         "exitonfailure": stop_on_error,
         "runemptysuite": False,
         "console": console,
@@ -100,7 +73,24 @@ def run_tests(files: list[str], results_dir: str | Path = ".", include: list[str
     }
     final = {"output": str(results / "robot_output.xml"), "log": str(results / "log.html"),
              "report": str(results / "report.html")}
-    if repeat <= 1:
+    KeywordLocation.warnings.clear()
+    if jobs > 1:
+        try:
+            spec = InjectRenodeDefaults.spec(fixture, test_timeout)
+        except ValueError as exc:
+            out.write(f"error: {exc}\n")
+            return 2
+        for n in range(max(repeat, 1)):
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                _run_parallel(present, options, spec, jobs, results, final if repeat <= 1 else
+                              {"output": str(results / f"run{n + 1}.xml"), "log": "NONE", "report": "NONE"})
+        if repeat > 1:
+            parts = [str(results / f"run{n + 1}.xml") for n in range(repeat) if (results / f"run{n + 1}.xml").exists()]
+            if parts:
+                robot.rebot(*parts, name="Repeated", stdout=out, stderr=out, outputdir=str(results), **final)
+            for part in parts:
+                Path(part).unlink()
+    elif repeat <= 1:
         robot.run(*present, **options, **final)
     else:
         with tempfile.TemporaryDirectory(prefix="rp2350-emu-test-") as tmp:
@@ -117,8 +107,38 @@ def run_tests(files: list[str], results_dir: str | Path = ".", include: list[str
         out.write("error: Robot produced no results (see the messages above)\n")
         return 2
     stats = ExecutionResult(str(output_xml)).statistics.total
+    if KeywordLocation.warnings:
+        out.write(f"warning: {len(KeywordLocation.warnings)} Sleep(s) while the emulation ran:\n")
+        for warning in KeywordLocation.warnings:
+            out.write(f"  {warning.split(': Sleep', 1)[0]}\n")
     out.write(f"robot: {stats.passed} passed, {stats.failed} failed, {stats.skipped} skipped\n")
     return 1 if stats.failed or missing else 0
+
+
+def _run_parallel(files: list[str], options: dict[str, Any], modifier: str, jobs: int, results: Path,
+                  final: dict[str, str]) -> None:
+    """One pabot run: a worker process per suite, `jobs` at a time, results merged into `final`."""
+    from pabot.pabot import main_program
+
+    # the workers run this interpreter's Robot (a venv's `robot` need not be on PATH)
+    args = ["--processes", str(jobs), "--no-pabotlib", "--command", sys.executable, "-m", "robot", "--end-command",
+            "--outputdir", str(results)]
+    for key in ("variable", "include", "exclude", "skip", "skiponfailure", "listener"):
+        for value in options[key]:
+            args += [f"--{key}", str(value)]
+    args += ["--prerunmodifier", modifier, "--console", "dotted" if options["console"] == "verbose"
+             else options["console"]]
+    if options["exitonfailure"]:
+        args.append("--exitonfailure")
+    for key, value in final.items():
+        args += [f"--{key}", Path(value).name if value != "NONE" else value]
+    # pabot keeps its suite cache (.pabotsuitenames) in the working directory: keep it with the results
+    previous = os.getcwd()
+    os.chdir(results)
+    try:
+        main_program([*args, *files])
+    finally:
+        os.chdir(previous)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -137,6 +157,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--test-timeout", metavar="TIME", help="wall-time limit per test (Robot time, e.g. 30s)")
     parser.add_argument("--listener", action="append", default=[], help="Robot listener")
     parser.add_argument("--stop-on-error", action="store_true", help="stop after the first failing test")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="run the suites in N worker processes (pabot), as renode-test -j does")
     parser.add_argument("--console", default="verbose", choices=("verbose", "dotted", "quiet", "none"),
                         help="Robot console output style")
 
@@ -144,7 +166,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run_from_args(args: argparse.Namespace) -> int:
     return run_tests(args.tests, args.results_dir, args.include, args.exclude, args.skip, args.variable,
                      args.fixture, args.repeat, args.test_timeout, args.listener, args.stop_on_error,
-                     args.console)
+                     args.console, jobs=args.jobs)
 
 
 def main(argv: list[str] | None = None) -> int:

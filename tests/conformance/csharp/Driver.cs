@@ -1,6 +1,6 @@
 // Runs the shared register tables (tests/conformance/tables/*.txt) against the C#
 // models, compiled with the Renode API stubs, under mono. The chip is wired as
-// tests/peripherals/periph_helpers.py build_chip wires the engine's models.
+// tests/peripherals/helpers.py build_chip wires the engine's models.
 // Usage: mono driver.exe TABLE... ; prints one line per failing step
 // ("file:line: message") and exits 1 if any failed.
 
@@ -15,7 +15,6 @@ using Antmicro.Renode.Peripherals.Bus;
 using Antmicro.Renode.Peripherals.CPU;
 using Antmicro.Renode.Peripherals.GPIOPort;
 using Antmicro.Renode.Peripherals.Miscellaneous;
-using Antmicro.Renode.Peripherals.Python;
 using Antmicro.Renode.Peripherals.Timers;
 using Antmicro.Renode.Peripherals.UART;
 using Antmicro.Renode.Time;
@@ -35,7 +34,21 @@ namespace RP2350Tests
 
         public TimeStamp ElapsedVirtualTime { get { return new TimeStamp(TimeInterval.FromNanoseconds(Now)); } }
 
-        public IBusController SystemBus { get { return null; } }
+        /// Accesses are a CPU's while a table says `cpu on` (models may then skip its time).
+        public IBusController SystemBus { get { return Bus; } }
+
+        public IClockSource ClockSource
+        {
+            get
+            {
+                // as Renode's: the time to the nearest scheduled entry
+                var next = queue.Count > 0 ? queue.Min(e => e.Item1) : ulong.MaxValue;
+                clock.NearestLimitIn = TimeInterval.FromNanoseconds(next == ulong.MaxValue ? next : next - Now);
+                return clock;
+            }
+        }
+
+        public readonly FakeBus Bus = new FakeBus();
 
         public bool TryGetAnyName(IPeripheral peripheral, out string name)
         {
@@ -59,41 +72,21 @@ namespace RP2350Tests
         }
 
         public readonly Dictionary<IPeripheral, string> Names = new Dictionary<IPeripheral, string>();
+        private readonly BaseClockSource clock = new BaseClockSource();
         private readonly List<Tuple<ulong, long, Action<TimeInterval>>> queue = new List<Tuple<ulong, long, Action<TimeInterval>>>();
         private long seq;
     }
 
-    /// Stand-in for renode/peripherals/pads_bank0.py (IronPython is not here; the
-    /// script itself is run under CPython by tests/renode/test_python_peripherals.py).
-    public sealed class PadsStandIn : IScriptStandIn
+    /// The system bus as the models see it: which CPU (if any) is accessing now.
+    public sealed class FakeBus : IBusController
     {
-        public void Init(PythonPeripheral p)
-        {
-            regs[0] = 0;
-            for(var n = 0; n < 48; n++)
-            {
-                regs[4 + 4 * n] = 0x116;
-            }
-            regs[0xC4] = regs[0xC8] = 0x5A;
-        }
+        public BaseCPU Cpu;
 
-        public uint Read(PythonPeripheral p, long offset, int length)
+        public bool TryGetCurrentCPU(out ICPU cpu)
         {
-            uint v;
-            return regs.TryGetValue(offset & 0xFFC, out v) ? v >> (int)(8 * (offset & 3)) : 0;
+            cpu = Cpu;
+            return cpu != null;
         }
-
-        public void Write(PythonPeripheral p, long offset, uint value, int length)
-        {
-            var word = offset & 0xFFC;
-            var alias = offset & 0x3000;
-            var cur = regs[word];
-            value = alias == 0x1000 ? cur ^ value : alias == 0x2000 ? cur | value : alias == 0x3000 ? cur & ~value : value;
-            var mask = word == 0 ? 1u : 0x1FFu;
-            regs[word] = (cur & ~mask) | (value & mask);
-        }
-
-        private readonly Dictionary<long, uint> regs = new Dictionary<long, uint>();
     }
 
     public static class Driver
@@ -116,7 +109,6 @@ namespace RP2350Tests
             {
                 return 0; // a table for other implementations only
             }
-            PythonPeripheral.Script = new PadsStandIn();
             var m = new FakeMachine();
             var xosc = new RP2350_XOSC(m);
             var pllSys = new RP2350_PLL(m, xosc);
@@ -127,14 +119,16 @@ namespace RP2350Tests
             var timer1 = new RP2350_Timer(m, 1, ticks, clocks);
             var watchdog = new RP2350_Watchdog(m, ticks);
             var io = new RP2350_IOBank0(m);
-            var pads = new RP2350_PadsBank0();
+            var pads = new RP2350_PadsBank0(m);
+            var eppb = new RP2350_EPPB(m);
             var uart0 = new RP2350_PL011(m, clocks);
             var uart1 = new RP2350_PL011(m, clocks);
-            var gpio = new RP2350_GPIO(m, io, pads, uart0, uart1);
+            var pwm = new RP2350_PWM(m, clocks);
+            var gpio = new RP2350_GPIO(m, io, pads, uart0, uart1, pwm);
             var blocks = new Dictionary<string, IPeripheral>
             {
                 { "io_bank0", io }, { "pads_bank0", pads }, { "pll_sys", pllSys }, { "pll_usb", pllUsb },
-                { "timer0", timer0 }, { "timer1", timer1 }, { "uart0", uart0 }, { "uart1", uart1 },
+                { "timer0", timer0 }, { "timer1", timer1 }, { "uart0", uart0 }, { "uart1", uart1 }, { "pwm", pwm },
             };
             foreach(var kv in blocks)
             {
@@ -145,7 +139,8 @@ namespace RP2350Tests
             {
                 { "xosc", xosc }, { "pll_sys", pllSys }, { "pll_usb", pllUsb }, { "clocks", clocks }, { "ticks", ticks },
                 { "timer0", timer0 }, { "timer1", timer1 }, { "watchdog", watchdog }, { "io_bank0", io },
-                { "pads_bank0", pads }, { "sio", gpio }, { "uart0", uart0 }, { "uart1", uart1 }, { "resets", resets },
+                { "pads_bank0", pads }, { "eppb", eppb }, { "sio", gpio }, { "uart0", uart0 }, { "uart1", uart1 }, { "resets", resets },
+                { "pwm", pwm },
             };
             var sent = new Dictionary<string, List<byte>> { { "uart0", new List<byte>() }, { "uart1", new List<byte>() } };
             uart0.CharReceived += b => sent["uart0"].Add(b);
@@ -154,6 +149,7 @@ namespace RP2350Tests
             watchdog.ResetRequested += why => resetsRequested.Add(why);
 
             var failures = 0;
+            ulong skipped = 0;
             for(var i = 0; i < lines.Length; i++)
             {
                 var text = lines[i].Split('#')[0].Trim();
@@ -170,10 +166,21 @@ namespace RP2350Tests
                     case "w":
                         bus[f[1]].WriteDoubleWord(Num(f[2]), (uint)Num(f[3]));
                         break;
+                    case "w16":
+                        ((IWordPeripheral)bus[f[1]]).WriteWord(Num(f[2]), (ushort)Num(f[3]));
+                        break;
+                    case "w8":
+                        ((IBytePeripheral)bus[f[1]]).WriteByte(Num(f[2]), (byte)Num(f[3]));
+                        break;
                     case "r":
+                    case "r16":
+                    case "r8":
                     {
                         var mask = f.Length > 4 ? (uint)Num(f[4]) : 0xFFFFFFFFu;
-                        var got = bus[f[1]].ReadDoubleWord(Num(f[2])) & mask;
+                        var offset = Num(f[2]);
+                        var got = (f[0] == "r" ? bus[f[1]].ReadDoubleWord(offset)
+                            : f[0] == "r16" ? ((IWordPeripheral)bus[f[1]]).ReadWord(offset)
+                            : ((IBytePeripheral)bus[f[1]]).ReadByte(offset)) & mask;
                         if(got != (uint)Num(f[3]))
                         {
                             error = string.Format("read {0}+{1}: got 0x{2:X}, expected {3}", f[1], f[2], got, f[3]);
@@ -185,7 +192,7 @@ namespace RP2350Tests
                         break;
                     case "irq":
                     {
-                        var level = Irq(f[1], f[2], timer0, timer1, io, gpio, uart0, uart1, clocks, pllSys, pllUsb);
+                        var level = Irq(f[1], f[2], timer0, timer1, io, gpio, uart0, uart1, clocks, pllSys, pllUsb, pwm);
                         if(level != (f[3] == "1"))
                         {
                             error = string.Format("irq {0} {1}: got {2}", f[1], f[2], level ? 1 : 0);
@@ -225,6 +232,16 @@ namespace RP2350Tests
                         }
                         break;
                     }
+                    case "cpu":
+                        m.Bus.Cpu = f[1] == "on" ? new BaseCPU() : null;
+                        break;
+                    case "skipped":
+                        if(skipped != (ulong)Num(f[1]))
+                        {
+                            error = string.Format("CPU time skipped: {0} ns, expected {1}", skipped, f[1]);
+                        }
+                        skipped = 0;
+                        break;
                     case "bootrom":
                         resets.BootromState();
                         break;
@@ -247,6 +264,14 @@ namespace RP2350Tests
                 {
                     error = e.GetType().Name + ": " + e.Message;
                 }
+                if(m.Bus.Cpu != null && m.Bus.Cpu.Skipped > 0)
+                {
+                    // Renode's CPU lets the skipped time pass before its next instruction
+                    var skip = m.Bus.Cpu.Skipped;
+                    m.Bus.Cpu.Skipped = 0;
+                    skipped += skip;
+                    m.AdvanceTo(m.Now + skip);
+                }
                 if(error != null)
                 {
                     Console.WriteLine("{0}:{1}: {2}", path, i + 1, error);
@@ -257,7 +282,7 @@ namespace RP2350Tests
         }
 
         private static bool Irq(string block, string line, RP2350_Timer t0, RP2350_Timer t1, RP2350_IOBank0 io, RP2350_GPIO gpio,
-            RP2350_PL011 u0, RP2350_PL011 u1, RP2350_Clocks clocks, RP2350_PLL ps, RP2350_PLL pu)
+            RP2350_PL011 u0, RP2350_PL011 u1, RP2350_Clocks clocks, RP2350_PLL ps, RP2350_PLL pu, RP2350_PWM pwm)
         {
             switch(block)
             {
@@ -270,6 +295,7 @@ namespace RP2350Tests
             case "clocks": return clocks.IRQ.IsSet;
             case "pll_sys": return ps.IRQ.IsSet;
             case "pll_usb": return pu.IRQ.IsSet;
+            case "pwm": return pwm.Connections[(int)Num(line)].IsSet;
             }
             throw new ArgumentException("no IRQ for " + block);
         }

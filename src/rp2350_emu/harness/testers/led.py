@@ -7,6 +7,8 @@ between the moments the harness happened to look.
 
 from __future__ import annotations
 
+import struct
+
 from rp2350_emu.errors import HarnessError
 from rp2350_emu.harness.devices import Led
 from rp2350_emu.harness.emulation import Emulation
@@ -16,6 +18,27 @@ from rp2350_emu.time.units import NS_PER_S, format_ns
 
 def _state_name(state: bool) -> str:
     return "on" if state else "off"
+
+
+def csharp_number(value: float, single: bool = False) -> str:
+    """A number as Renode (mono) prints it in its messages: 15 significant digits; a C# `float`
+    parameter is widened to double first (0.1 prints as 0.100000001490116)."""
+    if single:
+        value = struct.unpack("<f", struct.pack("<f", value))[0]
+    return f"{value:.15g}"
+
+
+def validate(value: float, name: str, allow_zero: bool = False, low: float | None = None,
+             high: float | None = None, single: bool = True) -> None:
+    """Renode's LEDTester.ValidateArgument, with its exception text (Robot shows `Type: message`)."""
+    shown = csharp_number(value, single)
+    if low is not None or high is not None:
+        if value < (low if low is not None else value) or value > (high if high is not None else value):
+            raise HarnessError(f"ArgumentException: Value must be in range [{csharp_number(low or 0)}; "
+                               f"{csharp_number(high or 0)}], but was {shown}\nParameter name: {name}")
+    elif value < 0 or (not allow_zero and value == 0):
+        explanation = "not be negative" if allow_zero else "be positive"
+        raise HarnessError(f"ArgumentException: Value must {explanation}, but was {shown}\nParameter name: {name}")
 
 
 class LedTester:

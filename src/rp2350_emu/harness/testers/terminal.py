@@ -62,6 +62,8 @@ class LineMatch:
     t_ns: int
     groups: list[str] = field(default_factory=list)
     is_failing_string: bool = False
+    #: binary mode: the matched bytes (groups then hold bytes too)
+    content: bytes | None = None
 
     @property
     def timestamp_ms(self) -> float:
@@ -275,37 +277,43 @@ class TerminalTester:
         raise TesterFailure(f"Unexpected entry has been found on UART: {hit.line!r} at virtual "
                             f"{format_ns(hit.t_ns)}.\n" + self._failure_message())
 
-    def wait_for_bytes(self, content_hex: str, timeout_ns: int | None = None, regex: bool = False,
+    def wait_for_bytes(self, content: str, timeout_ns: int | None = None, regex: bool = False,
                        pause: bool = False, match_start: bool = False) -> LineMatch:
+        """Renode's binary WaitFor: a hex byte string, or a regex matched on the raw bytes
+        (each byte one character, `.` matching any, as RegexOptions.Singleline); the match
+        and everything before it leave the buffer."""
         if not self.binary:
-            raise HarnessError("Wait For Bytes On Uart needs a tester created with binaryMode=true")
-        wanted_hex = re.sub(r"\s+", "", content_hex).lower()
-        if not regex:
+            raise HarnessError("InvalidOperationException: Attempt to wait for bytes on a tester configured in "
+                               "text mode. Please set binaryMode=True when creating the tester.")
+        if regex:
             try:
-                wanted = bytes.fromhex(wanted_hex)
+                pattern = re.compile(_DOTNET_NAMED_GROUP.sub("(?P<", content).encode("latin-1"), re.DOTALL)
+            except (re.error, UnicodeEncodeError) as exc:
+                raise HarnessError(f"invalid regular expression {content!r}: {exc}") from None
+        else:
+            try:
+                wanted = bytes.fromhex(re.sub(r"\s+", "", content))
             except ValueError:
-                raise HarnessError(f"'{content_hex}' is not a hex byte string (e.g. \"0d0a\")") from None
+                raise HarnessError(f"'{content}' is not a hex byte string (e.g. \"0d0a\")") from None
 
         def check() -> LineMatch | None:
+            raw = bytes(self.raw)
             if regex:
-                hexed = self.raw.hex()
-                found = re.match(wanted_hex, hexed) if match_start else re.search(wanted_hex, hexed)
-                if found and found.start() % 2 == 0 and found.end() % 2 == 0:
-                    end = found.end() // 2
-                    matched = self.raw[found.start() // 2:end].hex()
-                    del self.raw[:end]
-                    return LineMatch(matched, self.raw_t_ns, [g or "" for g in found.groups()])
-                return None
-            if match_start:
-                index = 0 if self.raw.startswith(wanted) else -1
+                found = pattern.match(raw) if match_start else pattern.search(raw)
+                if found is None:
+                    return None
+                start, end, groups = found.start(), found.end(), [g or b"" for g in found.groups()]
             else:
-                index = self.raw.find(wanted)
-            if index >= 0:
-                del self.raw[:index + len(wanted)]
-                return LineMatch(wanted.hex(), self.raw_t_ns)
-            return None
+                start = 0 if raw.startswith(wanted) else -1 if match_start else raw.find(wanted)
+                if start < 0:
+                    return None
+                end, groups = start + len(wanted), []
+            del self.raw[:end]
+            matched = raw[start:end]
+            # Renode's BinaryTerminalTesterResult never sets its Timestamp: it is always 0
+            return LineMatch(matched.hex(), 0, groups, content=matched)  # type: ignore[arg-type]
 
-        return self._wait(check, timeout_ns, f"wait for bytes {content_hex!r}", pause)
+        return self._wait(check, timeout_ns, f"wait for bytes {content!r}", pause)
 
     def test_if_idle(self, timeout_ns: int, pause: bool = False) -> None:
         before = self.bytes_seen
@@ -339,8 +347,11 @@ class TerminalTester:
         return "\n".join(self.report)
 
     def clear_report(self) -> None:
+        """Renode's ClearReport: the report and every finished line not matched yet."""
         self.report.clear()
+        self.lines.clear()
 
     def _require_text(self) -> None:
         if self.binary:
-            raise HarnessError("this tester is in binary mode: use Wait For Bytes On Uart")
+            raise HarnessError("InvalidOperationException: Attempt to wait for text on a tester configured in "
+                               "binary mode. Please set binaryMode=False when creating the tester.")

@@ -32,7 +32,7 @@ Reads Memory Like Renode Prints It
 Provides A Booted Machine
     Create Machine
     Wait For Line On Uart    tick 2    testerId=${tester}
-    Provides    two-ticks
+    Provides    two-ticks    Reexecution
 
 Continues From The Provided State
     Requires    two-ticks
