@@ -17,7 +17,7 @@ WASM := $(GUESTS:%=build/wasm/%.wasm)
 CWASM := $(GUESTS:%=build/cwasm/%.cwasm) build/cwasm/loader.fingerprint
 # The default flavour's images (what run, test and bench use)
 ELFS := $(GUESTS:%=build/%.elf) build/loader.elf
-BUSYWAIT_ELFS := $(patsubst %,build/busywait/%.elf,blinky button uart-echo servo loader)
+BUSYWAIT_ELFS := $(patsubst %,build/busywait/%.elf,blinky button uart-echo trap compute servo loader)
 ifeq ($(FLAVOUR),wfi)
 FLAVOUR_ELFS := $(ELFS)
 else ifeq ($(FLAVOUR),busywait)
@@ -101,7 +101,9 @@ lint:
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/lint-imports --no-cache
 
+# Both flavours: the suites and the firmware tests run on each
 test: setup $(ELFS)
+	@$(MAKE) --no-print-directory firmware FLAVOUR=busywait
 	@$(MAKE) --no-print-directory test-only
 
 test-only:

@@ -20,7 +20,7 @@ case "$FLAVOUR" in
         images=(blinky button uart-echo trap compute servo loader) ;;
     busywait)
         profile=busywait; features=(--features busywait); dest=build/busywait
-        images=(blinky button uart-echo servo loader) ;;
+        images=(blinky button uart-echo trap compute servo loader) ;;
     *) echo "build-firmware: unknown FLAVOUR '$FLAVOUR' (wfi or busywait)" >&2; exit 1 ;;
 esac
 start=$(date +%s)

@@ -17,7 +17,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 GUESTS = ("blinky", "button", "uart-echo", "trap", "compute", "servo", "loader")
 # The busywait flavour's images (build/busywait/, `make firmware FLAVOUR=busywait`)
-BUSYWAIT = ("blinky", "button", "uart-echo", "servo", "loader")
+BUSYWAIT = ("blinky", "button", "uart-echo", "trap", "compute", "servo", "loader")
 # Fixtures that run a firmware build: a test using one is marked `firmware`.
 BUILD_FIXTURES = {"firmware", "firmware_busywait", "hostile_guests"}
 

@@ -18,11 +18,9 @@ def boot(elf) -> Machine:
 
 
 # cortex-m 0.7.10's `delay(n)` spins n + 1 times round `subs; bne`: two
-# instructions, so at one instruction per cycle delay(500 * 150_000) takes
-# 1.0 s of virtual time (on a real M33, with a taken branch costing 2 cycles,
-# about 1.5 s). The flavour keeps `delay(ms * 150_000)` as issued; this is
-# the inaccuracy README "How the firmware sleeps" describes.
-EMULATED_HALF_PERIOD_NS = 2 * 500 * 150_000 * 1_000_000_000 // 150_000_000
+# instructions, two cycles at one instruction per cycle, so the flavour asks
+# for delay(ms * 75_000) and blinks with the same 500 ms as the default images.
+EMULATED_HALF_PERIOD_NS = 500 * MS
 
 
 def test_blinky_toggles_at_the_spin_loops_period(firmware_busywait) -> None:

@@ -42,11 +42,6 @@ def test_wit_reading_agrees_with_the_hand_written_world(wit_worlds: dict[str, Co
     assert wit_worlds["blinky"] == BLINKY_WORLD
 
 
-# Interfaces of the WIT that the Python host (guests/host.py) does not have
-# yet: servo was added to the WIT with the servo firmware image.
-NOT_ON_THE_HOST_YET = {f"{PACKAGE}/servo"}
-
-
 def test_host_provides_exactly_the_wit_interfaces(wit_worlds: dict[str, ComponentShape]) -> None:
     # The host's signature table is written by hand; it must not drift from the WIT.
     in_wit: dict[str, object] = {}
@@ -54,4 +49,4 @@ def test_host_provides_exactly_the_wit_interfaces(wit_worlds: dict[str, Componen
         in_wit.update(world.imports)
     assert in_wit["embedded:platform/servo"] == {"set-angle": "func(degrees: u32)"}
     host = {f"{PACKAGE}/{name}": funcs for name, funcs in HOST_INTERFACES.items()}
-    assert {k: v for k, v in in_wit.items() if k not in NOT_ON_THE_HOST_YET or k in host} == host
+    assert in_wit == host

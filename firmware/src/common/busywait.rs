@@ -14,6 +14,11 @@ use super::hal::pac;
 
 /// Cycles per millisecond at the nominal system clock.
 const CYCLES_PER_MS: u32 = 150_000;
+/// `asm::delay(n)` spins n + 1 rounds of `subs; bne`. Emulators (this
+/// engine and Renode) count one cycle per instruction, so a round is two
+/// cycles there; a real M33 takes about three, so on silicon these waits run
+/// about 1.5x long, the usual inaccuracy of a spin-loop delay.
+const CYCLES_PER_ROUND: u32 = 2;
 /// `ms * CYCLES_PER_MS` must fit a u32: spin at most this many ms at a time.
 const MAX_CHUNK_MS: u32 = u32::MAX / CYCLES_PER_MS;
 
@@ -47,12 +52,12 @@ fn try_read() -> Option<u8> {
     })
 }
 
-/// Host side of `timing.delay-ms`: `cortex_m::asm::delay(ms * 150_000)`.
+/// Host side of `timing.delay-ms`: `cortex_m::asm::delay(ms * 150_000 / 2)`.
 pub fn delay_ms(ms: u32) {
     let mut left = ms;
     while left > 0 {
         let chunk = left.min(MAX_CHUNK_MS);
-        cortex_m::asm::delay(chunk * CYCLES_PER_MS);
+        cortex_m::asm::delay(chunk * (CYCLES_PER_MS / CYCLES_PER_ROUND));
         left -= chunk;
     }
 }

@@ -1,6 +1,6 @@
 """A recording host for `embedded:platform` guests, run in wasmtime-py.
 
-The host implements the four WIT interfaces (gpio, button, timing, uart) in
+The host implements the WIT interfaces (gpio, button, timing, uart, servo) in
 Python, records every call a guest makes, and runs the guest's `run` export in
 either of two wasmtime engines: native code from Cranelift, or the Pulley
 interpreter (`pulley64`), so a guest is checked by two unrelated back ends.
@@ -43,7 +43,11 @@ HOST_INTERFACES: dict[str, dict[str, str]] = {
     "button": {"is-pressed": "func(pin: u32) -> bool"},
     "timing": {"delay-ms": "func(ms: u32)"},
     "uart": {"read-byte": "func() -> u8", "write-byte": "func(byte: u8)"},
+    "servo": {"set-angle": "func(degrees: u32)"},
 }
+
+#: the largest angle `servo.set-angle` takes; more traps the guest, as on the firmware
+SERVO_MAX_DEGREES = 180
 
 # A function's WIT signature as text, or an instance's functions by name.
 ItemShape = str | dict[str, Any]
@@ -180,6 +184,7 @@ class RecordingHost:
         self.pins: dict[int, bool] = {}  # level last set on each output pin
         self.elapsed_ms = 0  # sum of the delays asked for
         self.uart_output = bytearray()
+        self.angles: list[int] = []  # every servo angle set, in order
         self._presses = iter(button_presses)
         self._uart_input = bytes(uart_input)
         self._uart_read = 0  # bytes of _uart_input handed out so far
@@ -250,6 +255,7 @@ class RecordingHost:
             "button": {"is-pressed": self._is_pressed},
             "timing": {"delay-ms": self._delay_ms},
             "uart": {"read-byte": self._read_byte, "write-byte": self._write_byte},
+            "servo": {"set-angle": self._set_angle},
         }
 
     def _set_high(self, pin: int) -> None:
@@ -275,3 +281,10 @@ class RecordingHost:
 
     def _write_byte(self, byte: int) -> None:
         self.uart_output.append(byte)
+
+    def _set_angle(self, degrees: int) -> None:
+        if degrees > SERVO_MAX_DEGREES:
+            # raised from the host function, it comes out of the export's call as itself
+            raise GuestTrap(f"servo.set-angle({degrees}): more than {SERVO_MAX_DEGREES} degrees "
+                            f"(the firmware traps the guest)")
+        self.angles.append(degrees)
