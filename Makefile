@@ -30,10 +30,11 @@ TOOL_SRC := $(shell find firmware/tools -path '*/target' -prune -o \( -name '*.r
 FW_SRC := $(shell find firmware/src -name '*.rs') firmware/Cargo.toml firmware/Cargo.lock firmware/build.rs firmware/memory.x firmware/loader.x
 HOSTILE_SRC := $(wildcard wasm-app/hostile/*.wat)
 
-.PHONY: help setup wasm cwasm guest hostile firmware firmware-all run test test-only bench debug lint clean
+.PHONY: help setup setup-run wasm cwasm guest hostile firmware firmware-all run test test-only bench debug lint clean
 
 help:
-	@echo "make setup              install toolchains, apt packages and .venv (idempotent)"
+	@echo "make setup              install toolchains, apt packages and .venv for everything (idempotent)"
+	@echo "make setup-run          only what building and running needs (what make run uses)"
 	@echo "make firmware           build guests (build/wasm, build/cwasm) and firmware (build/*.elf)"
 	@echo "    PROFILE=fast          ... without LTO: ~20 s firmware rebuilds (default PROFILE=release)"
 	@echo "    FLAVOUR=busywait      ... the spin-loop flavour, cargo's release defaults: build/busywait/*.elf"
@@ -46,7 +47,11 @@ help:
 	@echo "make debug GUEST=...    engine with a GDB server + gdb-multiarch attached"
 
 setup:
-	@scripts/setup.sh
+	@scripts/setup.sh --for test
+
+# What building and running needs (no mono, GDB, QEMU or test tools)
+setup-run:
+	@scripts/setup.sh --for run
 
 # The build scripts replace an output only when its bytes change (so cargo
 # and the tests see true modification times); stamps record that a build ran.
@@ -67,17 +72,17 @@ $(CWASM): build/.cwasm-stamp
 	@test -f $@ || { rm -f build/.cwasm-stamp; echo "$@ missing: run make again"; exit 1; }
 
 # One guest, without touching the firmware.
-guest: setup
+guest: setup-run
 	@scripts/build-wasm.sh $(GUEST) && scripts/build-cwasm.sh $(GUEST)
 
-hostile: setup build/.hostile-stamp
+hostile: setup-run build/.hostile-stamp
 build/.hostile-stamp: $(HOSTILE_SRC) $(TOOL_SRC) scripts/build-hostile.sh wit/platform.wit
 	@scripts/build-hostile.sh
 	@touch $@
 
 # The stamp names flavour and profile, so switching either rebuilds.
 FW_STAMP := build/.firmware-stamp-$(FLAVOUR)-$(PROFILE)
-firmware: setup $(FLAVOUR_ELFS)
+firmware: setup-run $(FLAVOUR_ELFS)
 $(FW_STAMP): $(CWASM) $(FW_SRC) scripts/build-firmware.sh
 	@FLAVOUR=$(FLAVOUR) scripts/build-firmware.sh
 	@rm -f build/.firmware-stamp-$(FLAVOUR)-*
@@ -85,7 +90,7 @@ $(FW_STAMP): $(CWASM) $(FW_SRC) scripts/build-firmware.sh
 $(FLAVOUR_ELFS): $(FW_STAMP)
 	@test -f $@ || { rm -f $(FW_STAMP); echo "$@ missing: run make again"; exit 1; }
 
-firmware-all: setup
+firmware-all: setup-run
 	@$(MAKE) --no-print-directory firmware FLAVOUR=wfi
 	@$(MAKE) --no-print-directory firmware FLAVOUR=busywait
 
@@ -93,7 +98,7 @@ firmware-all: setup
 RUN_ARGS_button := --press 15@0.5:0.4 --press 15@1.5:0.1
 RUN_ARGS_uart-echo := --uart-input $$'hello, RP2350\r'
 
-run: setup $(ELFS)
+run: setup-run $(ELFS)
 	@test -f build/$(GUEST).elf || { echo "make run: no guest '$(GUEST)' (one of: $(GUESTS))"; exit 1; }
 	$(VENV)/bin/rp2350-emu run build/$(GUEST).elf --seconds $(SECONDS_TO_RUN) $(RUN_ARGS_$(GUEST))
 

@@ -13,6 +13,10 @@ source scripts/guests.sh
 # Any rustc names the build machine's triple, where host-cargo puts the tool.
 host=$({ rustc -vV 2>/dev/null || /usr/bin/rustc -vV; } | awk '/^host:/ {print $2}')
 CWASM=${CWASM:-firmware/target/$host/tool/cwasm}
+if [ ! -x "$CWASM" ]; then
+    echo "build-cwasm: building the host AOT tool firmware/tools/cwasm, once (Wasmtime + Cranelift" \
+        "for this machine: usually 4-6 min on 2 cores)"
+fi
 (cd firmware && ../scripts/host-cargo build -q -p cwasm --profile tool)
 [ "${1:-}" = --tool ] && exit 0
 

@@ -24,6 +24,12 @@ case "$FLAVOUR" in
     *) echo "build-firmware: unknown FLAVOUR '$FLAVOUR' (wfi or busywait)" >&2; exit 1 ;;
 esac
 start=$(date +%s)
+if [ -d "firmware/target/thumbv8m.main-none-eabihf/$profile" ]; then
+    echo "build-firmware: $FLAVOUR flavour: ${images[*]} (a rebuild: seconds, or 3-5 min when the engine crate changes)"
+else
+    echo "build-firmware: $FLAVOUR flavour: ${images[*]}, first build of profile $profile: Wasmtime and the HAL" \
+        "for the M33 (usually 10-15 min on 2 cores; later builds take seconds to minutes)"
+fi
 bins=()
 for g in "${images[@]}"; do bins+=(--bin "$g"); done
 (cd firmware && ../scripts/xcargo thumbv8m.main-none-eabihf build --profile "$profile" "${features[@]}" "${bins[@]}")

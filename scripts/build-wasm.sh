@@ -24,6 +24,8 @@ for g in "${guests[@]}"; do
     packages+=(-p "guest-$g")
 done
 
+[ -d wasm-app/target/wasm32-unknown-unknown/release ] || \
+    echo "build-wasm: first build of the guests for wasm32 (usually 1-2 min)"
 (cd wasm-app && ../scripts/xcargo wasm32-unknown-unknown build --release -q "${packages[@]}")
 
 mkdir -p build/wasm
