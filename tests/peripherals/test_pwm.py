@@ -141,11 +141,57 @@ def test_phase_advance_and_retard_act_once(sched: Scheduler, pwm: Pwm) -> None:
     pwm.write(CH3 + CSR, 1)
     sched.advance_to(1_000)  # 150 cycles / 4 = 37 counts
     assert pwm.read(CH3 + CTR) == 37
-    pwm.write(CH3 + CSR, 1 | 1 << 7)  # PH_ADV
+    pwm.write(CH3 + CSR, 1 | 1 << 7)  # PH_ADV: a spare cycle at once
     assert pwm.read(CH3 + CTR) == 38 and pwm.read(CH3 + CSR) == 1
-    pwm.write(CH3 + CSR, 1 | 1 << 6)  # PH_RET
-    pwm.write(CH3 + CSR, 1 | 1 << 6)
-    assert pwm.read(CH3 + CTR) == 36 and pwm.read(CH3 + CSR) == 1
+    pwm.write(CH3 + CSR, 1 | 1 << 6)  # PH_RET: the next count is dropped; the bit reads 1 till then
+    assert pwm.read(CH3 + CSR) == 1 | 1 << 6 and pwm.read(CH3 + CTR) == 38
+    sched.advance_to(1_020)  # 153 cycles: the count due at cycle 152 was dropped
+    assert pwm.read(CH3 + CSR) == 1 and pwm.read(CH3 + CTR) == 38
+    sched.advance_to(1_040)  # cycle 156
+    assert pwm.read(CH3 + CTR) == 39
+
+
+def test_a_lowered_div_never_schedules_a_count_in_the_past(sched: Scheduler, pwm: Pwm,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """DIV 255 leaves up to 254 cycles' worth in the divider; at DIV 1.0 that was a burst of counts
+    and an event for a cycle already past, firing again and again at the same ns."""
+    fired: list[int] = []
+    fire = Pwm._fire
+
+    def counted(self: Pwm, s: object) -> None:
+        fired.append(sched.now_ns)
+        if len(fired) > 100:
+            raise AssertionError(f"PWM event storm at {sched.now_ns} ns")
+        fire(self, s)
+
+    monkeypatch.setattr(Pwm, "_fire", counted)
+    pwm.write(CH3 + DIV, 0xFF0)
+    pwm.write(CH3 + TOP, 9)
+    pwm.write(CH3 + CSR, 1)
+    sched.advance_to(3_380)  # 507 cycles: one count, 252 cycles towards the next
+    assert pwm.read(CH3 + CTR) == 1
+    pwm.write(CH3 + DIV, 0x10)
+    sched.advance_to(3_400)  # 3 cycles: 3 counts, not 255
+    assert pwm.read(CH3 + CTR) == 4
+    sched.advance_to(3_440)  # 9 cycles: the wrap at count 10, once
+    assert pwm.read(CH3 + CTR) == 0 and pwm.read(INTR) == 1 << 3 and len(fired) == 1
+
+
+def test_cc_written_mid_period_waits_for_the_wrap(chip: SimpleNamespace) -> None:
+    """A servo driver writes CC whenever the angle changes: no cut or stretched pulse."""
+    s, pwm = chip.sched, chip.pwm
+    edges = _edges(chip, 6)
+    pwm.write(CH3 + DIV, 50 << 4)
+    pwm.write(CH3 + TOP, 59_999)
+    pwm.write(CH3 + CC, 1_500)  # 0.5 ms
+    pwm.write(CH3 + CSR, 1)
+    t0 = s.now_ns
+    s.advance_to(t0 + 1_000_000)  # 1 ms into the first period: A is low again
+    pwm.write(CH3 + CC, 7_500)  # 2.5 ms: would turn A on at once without the double buffer
+    assert pwm.read(CH3 + CC) == 7_500 and chip.gpio.pin(6).level is False
+    s.advance_to(t0 + 45_000_000)
+    assert edges == [(t0, True), (t0 + 500_000, False), (t0 + 20_000_000, True),
+                     (t0 + 22_500_000, False), (t0 + 40_000_000, True), (t0 + 42_500_000, False)]
 
 
 def _edges(chip: SimpleNamespace, pin: int) -> list[tuple[int, bool]]:

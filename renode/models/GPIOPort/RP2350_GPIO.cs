@@ -336,7 +336,8 @@ namespace Antmicro.Renode.Peripherals.GPIOPort
                 }
                 if((n & 1) == 1 && pwm != null && IsPwm(n))
                 {
-                    pwm.InputChanged(RP2350_PWM.SliceOf(n), chipIn);
+                    var slice = RP2350_PWM.SliceOf(n); // the slice sees the OR of its B pins
+                    pwm.InputChanged(slice, PwmBInput(slice));
                 }
             }
             if(level != pin.Level)

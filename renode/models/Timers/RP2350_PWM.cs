@@ -1,10 +1,15 @@
 // RP2350 PWM for Renode: Timers.RP2350_PWM at 0x400A8000.
-// Same behaviour as the engine's peripherals/pwm.py, port by port, with the same
-// integer maths so the shared tables give the same values on both. Nothing counts
-// on a poll: each slice keeps an anchor (clk_sys cycle, counter position, divider
-// accumulator) and the counter at any time, or the time of any future count,
-// follows in closed form. Events exist only where something can see a change: an
-// output edge on a pin whose FUNCSEL is PWM, and the next wrap while INTR is clear.
+// Same behaviour as the engine's peripherals/pwm.py and pwm_slice.py, port by port,
+// with the same integer maths so the shared tables give the same values on both.
+// Nothing counts on a poll: each slice keeps an anchor (clk_sys cycle, counter
+// position, divider accumulator, the CC/TOP copies in force) and the counter at any
+// time, or the time of any future count, follows in closed form. Events exist only
+// where something can see a change: an output edge on a pin whose FUNCSEL is PWM,
+// the wrap where written CC/TOP take over, and the next wrap while INTR is clear.
+// The readings of the datasheet where it leaves a choice are the engine's (pwm.py doc):
+// CC/TOP writes to a halted slice are in force at once; a halted slice holds its
+// outputs; PH_ADV steps a halted slice and waits at full speed; PH_RET drops the next
+// count and reads 1 until then.
 
 using System;
 using System.Collections.Generic;
@@ -18,7 +23,8 @@ namespace Antmicro.Renode.Peripherals.Timers
     /// <summary>
     /// PWM (0x400A8000): 12 slices of a 16-bit counter with two compare outputs
     /// (datasheet 12.5). Fractional divider (8.4, first-order sigma-delta, INT 0 = 256),
-    /// trailing-edge or phase-correct counting, DIVMODE LEVEL/RISE/FALL on the B input,
+    /// trailing-edge or phase-correct counting, double-buffered CC/TOP (taken at the
+    /// wrap), PH_ADV/PH_RET, DIVMODE LEVEL/RISE/FALL on the B input (divided too),
     /// EN alias, INTR (W1C) with IRQ0/IRQ1 INTE/INTF/INTS; outputs 0 and 1 are
     /// PWM_IRQ_WRAP_0/1. The GPIO controller routes the outputs to pins (FUNCSEL 4)
     /// through Routed / OutputChanged / InputLevel / InputChanged.
@@ -44,9 +50,9 @@ namespace Antmicro.Renode.Peripherals.Timers
             {
                 var n = i;
                 var b = SliceStride * i;
-                Add("CH" + i + "_CSR", b, read: () => slices[n].Csr, write: v => WriteCsr(n, v));
+                Add("CH" + i + "_CSR", b, read: () => slices[n].CsrValue(), write: v => WriteCsr(n, v));
                 Add("CH" + i + "_DIV", b + 4, reset: 0x10, read: () => slices[n].Div, write: v => WriteDiv(n, v));
-                Add("CH" + i + "_CTR", b + 8, read: () => ReadCtr(n), write: v => Change(n, s => s.AnchorPos = v & 0xFFFF));
+                Add("CH" + i + "_CTR", b + 8, read: () => (uint)slices[n].CtrNow(), write: v => Change(n, s => s.AnchorPos = v & 0xFFFF));
                 Add("CH" + i + "_CC", b + 12, read: () => slices[n].Cc, write: v => Change(n, s => s.Cc = v));
                 Add("CH" + i + "_TOP", b + 16, reset: 0xFFFF, read: () => slices[n].Top,
                     write: v => Change(n, s => s.Top = v & 0xFFFF));
@@ -75,7 +81,7 @@ namespace Antmicro.Renode.Peripherals.Timers
         /// without it no output edge is worth an event.
         public Func<int, int, bool> Routed { get; set; }
 
-        /// The input level of a slice's B pin(s). The GPIO controller sets it.
+        /// The B input of a slice: the OR of its B pins on FUNCSEL 4. The GPIO controller sets it.
         public Func<int, bool> InputLevel { get; set; }
 
         /// Run when an output of a slice may have changed level (the GPIO controller recomputes its pins).
@@ -90,8 +96,7 @@ namespace Antmicro.Renode.Peripherals.Timers
         /// Level of output A (0) or B (1) of a slice now.
         public bool Output(int slice, int channel)
         {
-            var s = slices[slice];
-            return s.Output(channel, s.PositionNow());
+            return slices[slice].Output(channel);
         }
 
         /// True when the slice's B pin is the counter's input (DIVMODE LEVEL/RISE/FALL), not an output.
@@ -100,13 +105,14 @@ namespace Antmicro.Renode.Peripherals.Timers
             return slices[slice].DivMode != DivmodeDiv;
         }
 
-        /// A pin's FUNCSEL moved to or from this slice: edges may now matter (or not).
+        /// A pin's FUNCSEL moved to or from this slice: B may read differently, edges may now matter (or not).
         public void RoutingChanged(int slice)
         {
+            InputChanged(slice, InputLevel != null && InputLevel(slice));
             Reschedule(slices[slice]);
         }
 
-        /// The B pin's input level changed (the GPIO controller calls this).
+        /// The slice's B input (the OR of its B pins) changed; the GPIO controller calls this.
         public void InputChanged(int slice, bool level)
         {
             var s = slices[slice];
@@ -115,16 +121,22 @@ namespace Antmicro.Renode.Peripherals.Timers
                 return;
             }
             var mode = s.DivMode;
-            s.Reanchor();
+            Fold(s);
             s.Gate = level;
             if(s.Enabled && ((mode == DivmodeRise && level) || (mode == DivmodeFall && !level)))
             {
-                // one edge = one count, as the engine's pwm.py has it (datasheet 12.5.2.5 runs
-                // the divider in this mode too); folded in at the next reanchor
-                s.ExtraTicks = 1;
+                // an edge is one divider input (12.5.2.5): a count once the accumulator reaches INT.FRAC
+                var total = s.AnchorAcc + 16;
+                var count = total / s.Divisor();
+                s.AnchorAcc = total % s.Divisor();
+                if(count != 0)
+                {
+                    Step(s);
+                }
             }
             if(mode != DivmodeDiv)
             {
+                Settle(s);
                 Reschedule(s);
                 NotifyOutput(slice);
             }
@@ -166,7 +178,7 @@ namespace Antmicro.Renode.Peripherals.Timers
             // fold the counts so far at the old rate, then count on from here at the new one
             foreach(var s in slices)
             {
-                s.Reanchor();
+                Fold(s);
             }
             sys.SetHz(hz);
             foreach(var s in slices)
@@ -176,13 +188,49 @@ namespace Antmicro.Renode.Peripherals.Timers
             }
         }
 
+        // -- the counter --------------------------------------------------------------------
+
+        /// Re-anchor a slice now; a wrap on the way sets its INTR bit.
+        private void Fold(Slice s)
+        {
+            if(s.Reanchor() && (intr >> s.Index & 1) == 0)
+            {
+                intr |= 1u << s.Index;
+                UpdateIrqs();
+            }
+        }
+
+        /// One count more, now (PH_ADV, or a B edge through the divider).
+        private void Step(Slice s)
+        {
+            s.ExtraTicks += 1;
+            Fold(s);
+        }
+
+        /// What a register change settles: a halted slice takes written CC/TOP at once, a
+        /// waiting PH_ADV acts once the divider leaves it a cycle.
+        private void Settle(Slice s)
+        {
+            if(!s.Enabled)
+            {
+                s.CcLive = s.Cc;
+                s.TopLive = s.Top;
+            }
+            if(s.AdvPending && !s.FullSpeed())
+            {
+                s.AdvPending = false;
+                Step(s);
+            }
+        }
+
         // -- registers ---------------------------------------------------------------------
 
         private void Change(int i, Action<Slice> apply)
         {
             var s = slices[i];
-            s.Reanchor(); // the progress so far belongs to the old settings
+            Fold(s); // the progress so far belongs to the old settings
             apply(s);
+            Settle(s);
             Reschedule(s);
             NotifyOutput(i);
         }
@@ -191,15 +239,23 @@ namespace Antmicro.Renode.Peripherals.Timers
         {
             Change(i, s =>
             {
-                s.Csr = value & 0x3F; // PH_ADV/PH_RET act once and read back 0
-                s.Gate = InputLevel != null && InputLevel(i);
-                if((value & CsrPhAdv) != 0 && s.Enabled)
+                if(((value ^ s.Csr) & CsrPhCorrect) != 0)
                 {
-                    s.AnchorPos = s.PositionAfter(1);
+                    s.AnchorPos = s.ValueOf(s.AnchorPos, s.TopLive); // the value stays, counting up
                 }
-                if((value & CsrPhRet) != 0 && s.Enabled && s.AnchorPos > 0)
+                s.Csr = value & 0x3F;
+                s.Gate = InputLevel != null && InputLevel(i);
+                if(!s.Enabled)
                 {
-                    s.AnchorPos -= 1;
+                    s.AdvPending = false;
+                }
+                if((value & CsrPhAdv) != 0)
+                {
+                    s.AdvPending = true; // acts in Settle unless at full speed
+                }
+                if((value & CsrPhRet) != 0 && s.Enabled)
+                {
+                    s.ExtraTicks = -1; // the divider's next count is dropped
                 }
             });
         }
@@ -209,19 +265,11 @@ namespace Antmicro.Renode.Peripherals.Timers
             Change(i, s =>
             {
                 s.Div = value & 0xFFF;
-                // The accumulator kept from a larger divisor may hold whole counts of the
-                // new one: they would come out as a burst, and the next count would fall on
-                // a cycle already past, an event firing again and again at the same ns.
-                // Keep less than one count: at most one is due, at the next cycle. (Not in
-                // the engine's pwm.py yet, which has that burst and that hang.)
+                // An accumulator kept from a larger divisor may hold whole counts of the new
+                // one: a burst, then a next count in the past (an event due again and again at
+                // one ns). The divider never has more than one count due.
                 s.AnchorAcc = Math.Min(s.AnchorAcc, s.Divisor() - 1);
             });
-        }
-
-        private uint ReadCtr(int i)
-        {
-            var s = slices[i];
-            return (uint)s.ValueOf(s.PositionNow());
         }
 
         private uint ReadEn()
@@ -244,13 +292,20 @@ namespace Antmicro.Renode.Peripherals.Timers
                 var want = (value >> s.Index & 1) != 0;
                 if(want != s.Enabled)
                 {
-                    Change(s.Index, x => x.Csr = (x.Csr & ~CsrEn) | (want ? CsrEn : 0));
+                    WriteCsr(s.Index, (s.Csr & ~CsrEn) | (want ? CsrEn : 0));
                 }
             }
         }
 
         private void WriteIntr(uint value)
         {
+            foreach(var s in slices)
+            {
+                if((value >> s.Index & 1) != 0)
+                {
+                    Fold(s); // wraps before the clear belong to the flag being cleared
+                }
+            }
             var cleared = intr & value & All;
             intr &= ~value & All;
             UpdateIrqs();
@@ -287,8 +342,8 @@ namespace Antmicro.Renode.Peripherals.Timers
 
         // -- events ----------------------------------------------------------------------------
 
-        /// One event per slice: the earliest visible change (a routed edge, or the next
-        /// wrap while INTR is clear).
+        /// One event per slice: the earliest visible change (a routed edge, the wrap where
+        /// written CC/TOP take over, or the next wrap while INTR is clear).
         private void Reschedule(Slice s)
         {
             if(s.Event != null)
@@ -300,40 +355,23 @@ namespace Antmicro.Renode.Peripherals.Timers
             {
                 return;
             }
-            long nowTicks, acc;
-            s.TicksAt(CycleNow(), out nowTicks, out acc);
-            var targets = new List<long>();
-            if((intr >> s.Index & 1) == 0)
-            {
-                targets.Add(0); // the wrap
-            }
+            Fold(s);
+            var channels = new List<int>();
             for(var channel = 0; channel < 2; channel++)
             {
-                if(channel == 1 && s.DivMode != DivmodeDiv)
+                // B is an input in the gated and edge modes
+                if(Routed != null && Routed(s.Index, channel) && !(channel == 1 && s.DivMode != DivmodeDiv))
                 {
-                    continue; // B is an input
-                }
-                if(Routed != null && Routed(s.Index, channel))
-                {
-                    targets.AddRange(s.EdgePositions(channel));
+                    channels.Add(channel);
                 }
             }
-            long? best = null;
-            foreach(var target in targets)
-            {
-                var k = s.TicksToPosition(nowTicks, target);
-                var at = k.HasValue ? s.CycleOfTick(k.Value) : null;
-                if(at.HasValue && (!best.HasValue || at.Value < best.Value))
-                {
-                    best = at;
-                }
-            }
-            if(!best.HasValue)
+            var k = s.NextChange((intr >> s.Index & 1) == 0, channels);
+            var at = k.HasValue ? s.CycleOfTick(k.Value) : null;
+            if(!at.HasValue)
             {
                 return;
             }
-            // a cycle before the counter's origin is "already due", as the engine's time_of says
-            var when = sys.TimeOf((ulong)Math.Max(best.Value, 0));
+            var when = sys.TimeOf((ulong)at.Value); // always after the anchor: see CycleOfTick
             if(when.HasValue)
             {
                 s.Event = Time.At(when.Value, () => Fire(s), "pwm.ch" + s.Index);
@@ -343,16 +381,11 @@ namespace Antmicro.Renode.Peripherals.Timers
         private void Fire(Slice s)
         {
             s.Event = null;
-            if(s.PositionNow() == 0 && (intr >> s.Index & 1) == 0)
-            {
-                intr |= 1u << s.Index;
-                UpdateIrqs();
-            }
+            Reschedule(s); // folds: the wrap, if this is one, sets INTR and takes CC/TOP
             NotifyOutput(s.Index);
-            Reschedule(s);
         }
 
-        /// One slice's counter, anchored at a clk_sys cycle (engine: pwm.py Slice).
+        /// One slice's counter, anchored at a clk_sys cycle (engine: peripherals/pwm_slice.py).
         private sealed class Slice
         {
             public Slice(RP2350_PWM pwm, int index)
@@ -362,15 +395,19 @@ namespace Antmicro.Renode.Peripherals.Timers
             }
 
             public readonly int Index;
-            public uint Csr;
+            public uint Csr;            // EN, PH_CORRECT, A_INV, B_INV, DIVMODE
             public uint Div = 0x10;
-            public uint Cc;
+            public uint Cc;             // as written (register reads)
             public uint Top = 0xFFFF;
-            public long AnchorCycle;  // clk_sys cycle of the anchor
-            public long AnchorAcc;    // divider accumulator there (1/16 counts)
-            public long AnchorPos;    // counter position there (phase-correct: 0..2*TOP+1)
-            public long ExtraTicks;   // edges counted in RISE/FALL mode since the anchor
-            public bool Gate;         // the B input's level (LEVEL/RISE/FALL)
+            public uint CcLive;         // what the counter and outputs use (double buffer)
+            public uint TopLive = 0xFFFF;
+            public long AnchorCycle;    // clk_sys cycle of the anchor
+            public long AnchorAcc;      // divider accumulator there (1/16 counts), below the divisor
+            public long AnchorPos;      // counter position there
+            public long ExtraTicks;     // B-edge counts since the anchor; -1: a PH_RET waits
+            public bool AdvPending;     // PH_ADV written, no free cycle yet (full speed)
+            public bool Gate;           // the B input's level (LEVEL/RISE/FALL)
+            public bool HeldA, HeldB;   // compare levels when last running: a halted slice holds them
             public RP2350Event Event;
 
             public bool Enabled { get { return (Csr & CsrEn) != 0; } }
@@ -379,8 +416,13 @@ namespace Antmicro.Renode.Peripherals.Timers
 
             private bool PhaseCorrect { get { return (Csr & CsrPhCorrect) != 0; } }
 
-            /// Counts per period (positions of the counter).
-            public long Period { get { return ((long)Top + 1) * (PhaseCorrect ? 2 : 1); } }
+            private bool Pending { get { return Cc != CcLive || Top != TopLive; } }
+
+            /// Counts per period (positions of the counter) with that TOP.
+            public long PeriodOf(uint top)
+            {
+                return ((long)top + 1) * (PhaseCorrect ? 2 : 1);
+            }
 
             public long Divisor()
             {
@@ -394,69 +436,114 @@ namespace Antmicro.Renode.Peripherals.Timers
                 return Enabled && (mode == DivmodeDiv || (mode == DivmodeLevel && Gate));
             }
 
-            /// Counts since the anchor, and the accumulator, at clk_sys cycle `cycle`.
-            public void TicksAt(long cycle, out long ticks, out long acc)
+            /// Counting on every cycle: the divider leaves no cycle for a PH_ADV.
+            public bool FullSpeed()
             {
-                ticks = ExtraTicks;
+                return FreeRunning() && Divisor() == 16;
+            }
+
+            public uint CsrValue()
+            {
+                long raw, acc;
+                RawTicksAt(pwm.CycleNow(), out raw, out acc);
+                return Csr | (raw < 0 ? CsrPhRet : 0) | (AdvPending ? CsrPhAdv : 0);
+            }
+
+            /// Counts since the anchor (-1 while a PH_RET still waits), and the accumulator, at `cycle`.
+            public void RawTicksAt(long cycle, out long raw, out long acc)
+            {
+                raw = ExtraTicks;
                 acc = AnchorAcc;
                 if(FreeRunning() && cycle > AnchorCycle)
                 {
                     // both operands are >= 0, so C#'s truncating / and % are Python's floor ones
                     var total = 16 * (cycle - AnchorCycle) + AnchorAcc;
                     var d = Divisor();
-                    ticks += total / d;
+                    raw += total / d;
                     acc = total % d;
                 }
             }
 
-            /// Counter position `ticks` counts after the anchor.
-            public long PositionAfter(long ticks)
+            private long TicksNow()
             {
-                long pos = AnchorPos, period = Period;
-                if(pos >= period)
+                long raw, acc;
+                RawTicksAt(pwm.CycleNow(), out raw, out acc);
+                return Math.Max(raw, 0);
+            }
+
+            /// Counts from the anchor to the first wrap (where the written CC/TOP take over).
+            private long FirstWrap()
+            {
+                var period = PeriodOf(TopLive);
+                return AnchorPos < period ? period - AnchorPos : CounterEnd - AnchorPos;
+            }
+
+            /// Position, CC and TOP in force `ticks` counts after the anchor.
+            private void StateAfter(long ticks, out long pos, out uint cc, out uint top)
+            {
+                var first = FirstWrap();
+                if(ticks < first)
                 {
-                    // TOP was lowered below the counter: it runs on to 0xFFFF first
-                    var toWrap = 0x10000 - pos;
-                    if(ticks < toWrap)
-                    {
-                        return pos + ticks;
-                    }
-                    return (ticks - toWrap) % period;
+                    pos = AnchorPos + ticks;
+                    cc = CcLive;
+                    top = TopLive;
+                    return;
                 }
-                return (pos + ticks) % period;
+                pos = (ticks - first) % PeriodOf(Top);
+                cc = Cc;
+                top = Top;
             }
 
             /// The CTR value at a position (phase-correct: up, then down).
-            public long ValueOf(long pos)
+            public long ValueOf(long pos, uint top)
             {
-                var period = Period;
-                if(PhaseCorrect && Top < pos && pos < period)
+                var period = PeriodOf(top);
+                if(PhaseCorrect && top < pos && pos < period)
                 {
                     return period - 1 - pos;
                 }
                 return pos;
             }
 
-            public long PositionNow()
+            public long CtrNow()
             {
-                long ticks, acc;
-                TicksAt(pwm.CycleNow(), out ticks, out acc);
-                return PositionAfter(ticks);
+                long pos;
+                uint cc, top;
+                StateAfter(TicksNow(), out pos, out cc, out top);
+                return ValueOf(pos, top);
             }
 
-            /// Fold the progress so far into the anchor (before a register change).
-            public void Reanchor()
+            /// Fold the progress so far into the anchor; true if the counter wrapped meanwhile.
+            public bool Reanchor()
             {
                 var cycle = pwm.CycleNow();
-                long ticks, acc;
-                TicksAt(cycle, out ticks, out acc);
-                AnchorPos = PositionAfter(ticks);
+                long raw, acc;
+                RawTicksAt(cycle, out raw, out acc);
+                var ticks = Math.Max(raw, 0);
+                var wrapped = ticks >= FirstWrap();
+                long pos;
+                uint cc, top;
+                StateAfter(ticks, out pos, out cc, out top);
+                if(wrapped)
+                {
+                    CcLive = cc;
+                    TopLive = top;
+                }
+                AnchorPos = pos;
                 AnchorCycle = cycle;
                 AnchorAcc = acc;
-                ExtraTicks = 0;
+                ExtraTicks = Math.Min(raw, 0);
+                if(Enabled || ticks != 0)
+                {
+                    // the output register follows the counter while it moves
+                    HeldA = Compare(0, pos, cc, top);
+                    HeldB = Compare(1, pos, cc, top);
+                }
+                return wrapped;
             }
 
             /// The clk_sys cycle at which count `k` after the anchor happens (free-running only).
+            /// After a fold k >= 1 and ExtraTicks <= 0, so it is always after the anchor.
             public long? CycleOfTick(long k)
             {
                 if(k <= ExtraTicks)
@@ -471,61 +558,78 @@ namespace Antmicro.Renode.Peripherals.Timers
                 return AnchorCycle + CeilDiv(need, 16);
             }
 
-            /// Smallest count k > after (counts since the anchor) at which the position is `target`.
-            public long? TicksToPosition(long after, long target)
+            /// The compare level (before A_INV/B_INV): high while the counter is below CC.
+            private bool Compare(int channel, long pos, uint cc, uint top)
             {
-                long pos = AnchorPos, period = Period;
-                var k = after + 1;
-                if(pos >= period)
-                {
-                    // running on to 0xFFFF before the first wrap
-                    var toWrap = 0x10000 - pos;
-                    if(k < toWrap && pos + k <= target && target <= 0xFFFF)
-                    {
-                        return target - pos;
-                    }
-                    if(target >= period)
-                    {
-                        return null;
-                    }
-                    k = Math.Max(k, toWrap);
-                    return k + FloorMod(target - (k - toWrap), period);
-                }
-                if(target >= period)
-                {
-                    return null;
-                }
-                return k + FloorMod(target - (pos + k), period);
+                return ValueOf(pos, top) < ((cc >> (16 * channel)) & 0xFFFF);
             }
 
-            /// Level of output A (0) or B (1) at a position.
-            public bool Output(int channel, long pos)
+            /// Level of output A (0) or B (1) now: the compare while running, else the held level.
+            public bool Output(int channel)
             {
-                var compare = (Cc >> (16 * channel)) & 0xFFFF;
-                var level = ValueOf(pos) < compare;
+                bool level;
+                if(Enabled)
+                {
+                    long pos;
+                    uint cc, top;
+                    StateAfter(TicksNow(), out pos, out cc, out top);
+                    level = Compare(channel, pos, cc, top);
+                }
+                else
+                {
+                    level = channel == 1 ? HeldB : HeldA;
+                }
                 return level != ((Csr & (channel == 1 ? CsrBInv : CsrAInv)) != 0);
             }
 
-            /// Positions at which output `channel` can change level.
-            public long[] EdgePositions(int channel)
+            /// Positions at which output `channel` can change level, with that CC and TOP.
+            private long[] EdgePositions(int channel, uint cc, uint top)
             {
-                long compare = (Cc >> (16 * channel)) & 0xFFFF;
-                if(compare == 0 || compare > Top)
+                long compare = (cc >> (16 * channel)) & 0xFFFF;
+                if(compare == 0 || compare > top)
                 {
                     return new long[0]; // 0 % or 100 %: no edges
                 }
                 if(PhaseCorrect)
                 {
-                    return new[] { compare, Period - compare };
+                    return new[] { compare, PeriodOf(top) - compare };
                 }
                 return new[] { 0L, compare };
             }
 
-            // Python's floor semantics, which the engine's maths relies on for negative operands
-            private static long FloorMod(long a, long b)
+            /// Counts after the anchor to the next count anything can see: the first wrap if
+            /// `wrap` or written CC/TOP wait for it, else the next edge of a channel in `channels`.
+            public long? NextChange(bool wrap, List<int> channels)
             {
-                var r = a % b;
-                return r < 0 ? r + b : r;
+                var first = FirstWrap();
+                long? best = null;
+                if(wrap || Pending)
+                {
+                    best = first;
+                }
+                foreach(var channel in channels)
+                {
+                    foreach(var target in EdgePositions(channel, CcLive, TopLive))
+                    {
+                        var k = target - AnchorPos;
+                        if(0 < k && k < first && (!best.HasValue || k < best.Value))
+                        {
+                            best = k;
+                        }
+                    }
+                    if(!Pending)
+                    {
+                        // later periods run on the written values
+                        foreach(var target in EdgePositions(channel, Cc, Top))
+                        {
+                            if(!best.HasValue || first + target < best.Value)
+                            {
+                                best = first + target;
+                            }
+                        }
+                    }
+                }
+                return best;
             }
 
             private static long CeilDiv(long a, long b)
@@ -542,6 +646,7 @@ namespace Antmicro.Renode.Peripherals.Timers
         public const uint Funcsel = 4;
 
         private const long SliceStride = 0x14;
+        private const long CounterEnd = 0x10000; // the 16-bit counter overflows to 0 here
         private const long En = 0xF0, Intr = 0xF4, Irq0Inte = 0xF8, Irq1Inte = 0x104;
         private const uint CsrEn = 1, CsrPhCorrect = 2, CsrAInv = 4, CsrBInv = 8, CsrPhRet = 1 << 6, CsrPhAdv = 1 << 7;
         private const int DivmodeDiv = 0, DivmodeLevel = 1, DivmodeRise = 2, DivmodeFall = 3;

@@ -249,7 +249,8 @@ class Gpio:
             if self.io is not None:
                 self.io.set_input(n, chip_in)
             if n & 1 and self.pwm is not None and self._is_pwm(n):
-                self.pwm.input_changed(pin_channel(n)[0], chip_in)
+                slice_ = pin_channel(n)[0]  # the slice sees the OR of its B pins
+                self.pwm.input_changed(slice_, self._pwm_b_input(slice_))
         if level != pin.signal.level:
             pin.signal.set(level)
             for callback in self._listeners:
