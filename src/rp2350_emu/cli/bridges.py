@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from rp2350_emu.cli import args as cli_args
+from rp2350_emu.cli.usage import UsageError
 from rp2350_emu.time.units import NS_PER_S
 
 
@@ -60,15 +61,18 @@ def open_bridges(args: argparse.Namespace, machine: Any, out: Any = None) -> Bri
 
     out = out or sys.stdout
     bridges: list[UartBridge] = []
+    option = "--uart-pty"
     try:
         if args.uart_pty is not None:
+            # force: a pty link left by an earlier run is replaced; anything else is refused
             bridges.append(PtyBridge("uart0-pty", args.uart_pty or None, force=True))
+        option = "--uart-tcp"
         if args.uart_tcp is not None:
             bridges.append(TcpBridge("uart0-tcp", args.uart_tcp, telnet=False))
     except HarnessError as exc:
         for bridge in bridges:
             bridge.close()
-        raise SystemExit(f"rp2350-emu: error: {exc}") from None
+        raise UsageError(f"{option}: {exc}") from None
     if not bridges:
         return None
     for bridge in bridges:
@@ -78,9 +82,3 @@ def open_bridges(args: argparse.Namespace, machine: Any, out: Any = None) -> Bri
             out.write(f"uart0: tcp 127.0.0.1:{bridge.port_number}\n")
     out.flush()
     return BridgeSession(machine, bridges)
-
-
-def seconds_given(argv: list[str] | None = None) -> bool:
-    """Whether --seconds was on the command line (a bridge otherwise runs until Ctrl-C)."""
-    argv = sys.argv[1:] if argv is None else argv
-    return any(a == "--seconds" or a.startswith("--seconds=") for a in argv)

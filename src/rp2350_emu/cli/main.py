@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run an ELF and print UART output and pin changes")
     run.add_argument("elf", nargs="?", help="firmware ELF (RP2350 Arm image); optional with --restore")
-    run.add_argument("--seconds", type=cli_args.seconds, default=1.0, help="virtual seconds to run (default 1)")
+    run.add_argument("--seconds", type=cli_args.seconds, help="virtual seconds to run (default 1; with a UART "
+                     "bridge or GDB: until stopped)")
     run.add_argument("--press", action="append", metavar="PIN@T[:DUR]",
                      help="pull PIN low at T seconds for DUR seconds (default 0.1); repeatable")
     run.add_argument("--uart-input", metavar="TEXT", help="bytes for UART0 RX (\\r, \\n escapes), "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +24,7 @@ CHUNK_NS = 10_000_000
 #: events `run` keeps in memory (all of them are printed, hashed and written as they happen)
 EVENTS_KEPT = 10_000
 DEFAULT_PRESS_S = 0.1
+DEFAULT_SECONDS = 1.0
 
 
 def format_time(t_ns: int) -> str:
@@ -69,6 +71,7 @@ class EventPrinter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.partial: dict[str, bytearray] = {}
+        self.overruns = OverrunTally()
 
     def __call__(self, event: Event) -> None:
         if event.kind == "uart-tx":
@@ -94,6 +97,25 @@ class EventPrinter:
                 self._line(t_ns, uart, buf)
         self.partial.clear()
         self.out.flush()
+        for line in self.overruns.summary():
+            print(f"rp2350-emu: warning: {line}", file=sys.stderr)
+
+
+class OverrunTally:
+    """Receive overruns per UART (`uart-overrun` events), summed up at the end of a run."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}  # uart -> [overruns, bytes lost]
+
+    def __call__(self, event: Event) -> None:
+        if event.kind == "uart-overrun":
+            tally = self.counts.setdefault(event.data["uart"], [0, 0])
+            tally[0] += 1
+            tally[1] += event.data["lost"]
+
+    def summary(self) -> list[str]:
+        return [f"{uart}: {n} receive overrun{'s' if n != 1 else ''} in this run, {lost} byte"
+                f"{'s' if lost != 1 else ''} of input lost" for uart, (n, lost) in sorted(self.counts.items())]
 
 
 class EventFile:
@@ -152,6 +174,9 @@ def _rx_enabled(machine: Machine, uart: str) -> bool:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    args.seconds_given = args.seconds is not None  # a bridge or GDB otherwise runs until stopped
+    if args.seconds is None:
+        args.seconds = DEFAULT_SECONDS
     presses = [Press(spec) for spec in args.press or []]
     if not args.elf and not args.restore:
         raise UsageError("run: an ELF is needed (or --restore FILE)")
@@ -178,18 +203,35 @@ def cmd_run(args: argparse.Namespace) -> int:
             sinks.append(sink)
     printer = EventPrinter(sys.stdout)
     checks = UartChecks(args.expect_uart, args.fail_on_uart, args.allow_trap)
-    log.listeners += [printer, *sinks, checks]
+    log.listeners += [printer, *sinks, checks, printer.overruns]
     log.limit = EVENTS_KEPT  # everything is streamed: keep only a recent window in memory
-    if args.gdb is not None or args.wait_gdb:
-        from rp2350_emu.cli.gdb import cli_run  # the GDB server drives the run
+    warnings = _WarningPrinter()  # engine warnings (UART overruns): one line each on stderr
+    logging.getLogger("rp2350_emu").addHandler(warnings)
+    try:
+        if args.gdb is not None or args.wait_gdb:
+            from rp2350_emu.cli.gdb import cli_run  # the GDB server drives the run
 
-        try:
-            return cli_run(args, machine, printer, bridge_cli.seconds_given())
-        finally:
-            _finish(fp, events_file)
+            try:
+                return cli_run(args, machine, printer, args.seconds_given)
+            finally:
+                _finish(fp, events_file)
+        return _run(args, machine, checks, printer, fp, events_file, pending_input, start_ns, length_s)
+    finally:
+        logging.getLogger("rp2350_emu").removeHandler(warnings)
+
+
+class _WarningPrinter(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stdout.flush()
+        print(f"rp2350-emu: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, machine: Machine, checks: UartChecks, printer: EventPrinter,
+         fp: Fingerprint | None, events_file: EventFile | None, pending_input: bytes, start_ns: int,
+         length_s: float) -> int:
     bridges = bridge_cli.open_bridges(args, machine)  # --uart-pty / --uart-tcp (harness), paced
     deadline = start_ns + (int(length_s * NS_PER_S) if bridges is None else
-                           bridges.deadline_ns(length_s, bridge_cli.seconds_given()
+                           bridges.deadline_ns(length_s, args.seconds_given
                                                or args.timeout is not None))
     insight = insight_cli.start(args, machine)  # --trace-wit / --vcd / --plot / --save-snapshot
     stop = (lambda: checks.done) if (checks.expecting or checks.fail or checks.markers) else None

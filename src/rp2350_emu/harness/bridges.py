@@ -36,6 +36,7 @@ class UartBridge:
         self.name = name
         self.port: UartPort | None = None
         self._rx: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self.held = bytearray()  # host bytes waiting for the receiver to be enabled
         self._closed = threading.Event()
 
     def connect(self, port: UartPort) -> None:
@@ -50,17 +51,21 @@ class UartBridge:
             self.port = None
 
     def pump(self) -> None:
-        """Host -> guest: move what the reader collected into the UART."""
+        """Host -> guest: move what the reader collected into the UART.
+
+        Bytes that arrive while the firmware has not enabled the receiver yet
+        (UARTCR.UARTEN/RXE) are held until it has, as `run --uart-input` does: a
+        client that writes as soon as it connects would otherwise lose them."""
         if self.port is None:
             return
-        chunks = []
         while True:
             try:
-                chunks.append(self._rx.get_nowait())
+                self.held += self._rx.get_nowait()
             except queue.Empty:
                 break
-        if chunks:
-            self.port.inject(b"".join(chunks))
+        if self.held and self.port.rx_enabled:
+            data, self.held = bytes(self.held), bytearray()
+            self.port.inject(data)
 
     def _on_tx(self, byte: int, _t_ns: int) -> None:
         self.send(bytes([byte]))
@@ -89,13 +94,12 @@ class PtyBridge(UartBridge):
         self.link: Path | None = None
         if link is not None:
             link_path = Path(link)
-            if link_path.exists() or link_path.is_symlink():
-                if not force:
-                    os.close(self.master)
-                    os.close(self.slave)
-                    raise HarnessError(f"{link_path} already exists (pass forceCreate=true to replace it)")
-                link_path.unlink()
-            link_path.symlink_to(self.path)
+            try:
+                _make_link(link_path, self.path, force)
+            except HarnessError:
+                os.close(self.master)
+                os.close(self.slave)
+                raise
             self.link = link_path
         os.set_blocking(self.master, False)
         self._thread = threading.Thread(target=self._reader, name=f"pty-{name}", daemon=True)
@@ -135,11 +139,46 @@ class PtyBridge(UartBridge):
                 os.close(fd)
             except OSError:
                 pass
-        if self.link is not None and self.link.is_symlink():
-            self.link.unlink()
+        if self.link is not None and _points_at(self.link, self.path):
+            self.link.unlink()  # only the link made here, still pointing at our pty
 
     def describe(self) -> str:
         return f"{self.name}: pty {self.path}" + (f" (link {self.link})" if self.link else "")
+
+
+#: where pseudo-terminals live: a symlink to one of these is a pty link, ours to replace
+PTY_DIR = "/dev/pts/"
+
+
+def _points_at(link: Path, target: str) -> bool:
+    try:
+        return link.is_symlink() and os.readlink(link) == target
+    except OSError:
+        return False
+
+
+def _make_link(link: Path, target: str, force: bool) -> None:
+    """`link` -> `target`, replacing only an old pty link (with `force`); nothing else is touched."""
+    parent = link.parent if str(link.parent) else Path(".")
+    if not parent.is_dir():
+        raise HarnessError(f"{link}: directory {parent} does not exist (create it first, or choose another "
+                           "link name)")
+    if link.is_symlink():
+        old = os.readlink(link)
+        if not old.startswith(PTY_DIR):
+            raise HarnessError(f"{link} is a symlink to {old}, not to a pseudo-terminal: not replacing it "
+                               "(remove it yourself or choose another link name)")
+        if not force:
+            # Renode's text (UartPtyTerminal), so suites matching it keep working
+            raise HarnessError(f"File `{link}' already exists. Use forceCreate to overwrite it.")
+        link.unlink()
+    elif link.exists():
+        kind = "a directory" if link.is_dir() else "a regular file" if link.is_file() else "not a symlink"
+        raise HarnessError(f"{link} is {kind}, not a pty link: not replacing it (choose another link name)")
+    try:
+        link.symlink_to(target)
+    except OSError as exc:
+        raise HarnessError(f"{link}: cannot create the pty link ({exc.strerror})") from None
 
 
 class TcpBridge(UartBridge):

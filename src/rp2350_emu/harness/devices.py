@@ -57,6 +57,11 @@ class UartPort:
         if listener in self.listeners:
             self.listeners.remove(listener)
 
+    @property
+    def rx_enabled(self) -> bool:
+        """The firmware has enabled the receiver: injected bytes are received, not dropped."""
+        return bool(self.engine_uart.rx_enabled)
+
     def inject(self, data: bytes) -> None:
         """Host -> guest bytes; the engine paces them at the line rate."""
         if not data:

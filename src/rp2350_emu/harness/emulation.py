@@ -202,7 +202,7 @@ class Emulation:
             return True
         if duration_ns <= 0:
             return False
-        if len(machines) == 1 and not self.paced:
+        if len(machines) == 1 and not self.bridges:  # bridges are pumped between slices, paced or not
             return self._run(machines[0], duration_ns, stop)
         end = {m.name: m.now_ns + duration_ns for m in machines}
         while True:
@@ -267,6 +267,11 @@ def state_report(emulation: Emulation, pin_limit: int = 200) -> str:
                          + describe_uart_transcript(port.transcript))
             if port.rx_transcript:
                 parts.append(f"-- {name} input:\n" + describe_uart_transcript(port.rx_transcript))
+            overruns = [e for e in handle.engine.events if e.kind == "uart-overrun" and e.data["uart"] == name]
+            if overruns:
+                lost = sum(e.data["lost"] for e in overruns)
+                parts.append(f"-- {name}: {len(overruns)} receive overrun(s), {lost} byte(s) of input lost "
+                             f"(RX FIFO full; the first at {format_ns(overruns[0].data['since_ns'])})")
         history = handle.pin_history()
         parts.append("-- pin changes (virtual s, pin, level):\n" + ("\n".join(
             f"{t / NS_PER_S:.6f} GPIO{pin} {'high' if level else 'low'}" for t, pin, level in history[-pin_limit:])

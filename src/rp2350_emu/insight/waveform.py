@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rp2350_emu.peripherals.roles import UartDevice
+from rp2350_emu.peripherals.roles import UartDevice, UartOverruns
 from rp2350_emu.time.units import NS_PER_S
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,6 +70,8 @@ class Waveform:
     pins: dict[int, tuple[int, list[tuple[int, int]]]] = field(default_factory=dict)
     #: "uart0.tx" / "uart0.rx" -> its characters
     uarts: dict[str, UartLine] = field(default_factory=dict)
+    #: "uart0" -> receive overruns: (first loss ns, end ns, characters lost)
+    overruns: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     @classmethod
     def from_events(cls, events: list[Any], end_ns: int, pins: dict[int, int] | None = None,
@@ -89,6 +91,9 @@ class Waveform:
                     line = wave.uarts[key] = UartLine([], template.bit_ns, template.data_bits,
                                                       template.parity, template.stop_bits)
                 line.chars.append((int(t_ns), int(data["byte"])))
+            elif kind == "uart-overrun":
+                wave.overruns.setdefault(data["uart"], []).append((int(data["since_ns"]), int(t_ns),
+                                                                   int(data["lost"])))
         for pin in pins or {}:
             changes.setdefault(pin, [])
         for pin, seen in sorted(changes.items()):
@@ -124,6 +129,17 @@ class Waveform:
                         if level != previous:  # a wire change only where the level changes
                             changes.append((min(start + round(i * line.bit_ns), end), order + 2, wire, level))
                             previous = level
+                    order += 3
+            for uart, overruns in sorted(self.overruns.items()):
+                # a marker: rx_overrun is 1 while characters are being lost, rx_lost counts them
+                flag = writer.register_var(f"rp2350.{uart}", "rx_overrun", "wire", size=1, init=0)
+                count = writer.register_var(f"rp2350.{uart}", "rx_lost", "integer", size=32, init=0)
+                total = 0
+                for since, end, lost in overruns:
+                    total += lost
+                    changes.append((since, order, flag, 1))
+                    changes.append((max(end, since + 1), order + 1, flag, 0))
+                    changes.append((end, order + 2, count, total))
                     order += 3
             changes.sort(key=lambda c: (c[0], c[1]))
             for t, _order, var, value in changes:
@@ -182,6 +198,7 @@ class WaveRecorder:
         self.initial = {n: int(gpio.pin(n).level) for n in range(len(gpio.pins))}
         self.changes: dict[int, list[tuple[int, int]]] = {}
         self.uarts: dict[str, UartLine] = {}
+        self.overruns: dict[str, list[tuple[int, int, int]]] = {}
         gpio.add_listener(self._on_pin)
         for name, model in machine.peripherals.items():
             if isinstance(model, UartDevice):
@@ -189,6 +206,9 @@ class WaveRecorder:
                 self.uarts[f"{name}.rx"] = UartLine()
                 model.on_tx(lambda byte, key=f"{name}.tx": self._on_char(key, byte))
                 model.on_rx(lambda byte, key=f"{name}.rx": self._on_char(key, byte))
+            if isinstance(model, UartOverruns):
+                model.on_overrun(lambda lost, since, uart=name: self.overruns.setdefault(uart, []).append(
+                    (since, self.machine.now_ns, lost)))
 
     def _on_pin(self, pin: int, level: bool) -> None:
         self.changes.setdefault(pin, []).append((self.machine.now_ns, int(bool(level))))
@@ -206,6 +226,7 @@ class WaveRecorder:
             if line.chars:
                 model = self.machine[key.split(".")[0]]
                 wave.uarts[key] = uart_line_settings(model, line.chars)
+        wave.overruns = {uart: list(seen) for uart, seen in self.overruns.items()}
         return wave
 
 

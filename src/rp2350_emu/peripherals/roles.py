@@ -27,6 +27,13 @@ class UartDevice(Protocol):
 
 
 @runtime_checkable
+class UartOverruns(Protocol):
+    """A UART that reports receive overruns: fn(lost, since_ns) once each is over."""
+
+    def on_overrun(self, listener: Callable[[int, int], None]) -> None: ...
+
+
+@runtime_checkable
 class Pin(Protocol):
     """One GPIO pad: its level, and a host drive (None lets go)."""
 

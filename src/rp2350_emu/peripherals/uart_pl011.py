@@ -86,6 +86,10 @@ class UartPl011(Peripheral):
         self._tx_callbacks: list[Callable[[int], None]] = []
         self._rx_callbacks: list[Callable[[int], None]] = []
         self.rx_dropped = 0  # characters that arrived while the receiver was off
+        self.rx_overrun_lost = 0  # characters lost to overruns (FIFO full), all told
+        self._overrun_callbacks: list[Callable[[int, int], None]] = []
+        self._lost = 0  # characters lost in the overrun going on now
+        self._lost_since = 0  # when its first character was lost
         self._tx_fifo: deque[int] = deque()
         self._rx_fifo: deque[int] = deque()  # 12-bit entries: error bits [11:8] + data
         self._rx_line: deque[int] = deque()  # injected, not yet on the wire
@@ -134,6 +138,12 @@ class UartPl011(Peripheral):
         """Register fn(byte) called when an injected byte's stop bit has
         arrived (waveform recording: the RX line's real timing)."""
         self._rx_callbacks.append(callback)
+
+    def on_overrun(self, callback: Callable[[int, int], None]) -> None:
+        """Register fn(lost, since_ns), called once per overrun when it is over: when the next
+        character makes it into the RX FIFO, or the last character on the line was lost, or
+        at reset. `lost` characters were lost from `since_ns` to now."""
+        self._overrun_callbacks.append(callback)
 
     def inject(self, data: bytes | bytearray | str, baud: int | None = None) -> None:
         """Queue bytes arriving on RX, one character time apart.
@@ -259,17 +269,30 @@ class UartPl011(Peripheral):
             self._overrun = True  # shift register overwritten, FIFO kept
             self._rsr |= RSR_OE
             self._ris |= INT_OE
+            if not self._lost:
+                self._lost_since = self.scheduler.now_ns
+            self._lost += 1
+            self.rx_overrun_lost += 1
         else:
             if self._overrun:
                 self._overrun = False  # a new character made it into the FIFO
+            if self._lost:
+                self._overrun_over()
             self._rx_fifo.append(entry)
             errors = entry >> 8
             self._ris |= (INT_FE if errors & 1 else 0) | (INT_PE if errors & 2 else 0) \
                 | (INT_BE if errors & 4 else 0)
             if len(self._rx_fifo) == self._rx_level():
                 self._ris |= INT_RX  # FIFO reached the trigger level
+        if self._lost and not self._rx_line:
+            self._overrun_over()  # nothing more on the line to lose
         self._start_rx_timeout()
         self._update_irq()
+
+    def _overrun_over(self) -> None:
+        lost, self._lost = self._lost, 0
+        for callback in self._overrun_callbacks:
+            callback(lost, self._lost_since)
 
     def _start_rx_timeout(self) -> None:
         if self._rt_event is not None:
@@ -339,6 +362,8 @@ class UartPl011(Peripheral):
             if event is not None:
                 event.cancel()
         self._tx_event = self._rx_event = self._rt_event = None
+        if self._lost:
+            self._overrun_over()
         super().reset()
         self._tx_fifo.clear()
         self._rx_fifo.clear()

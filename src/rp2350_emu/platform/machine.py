@@ -14,6 +14,7 @@ Typical use:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,14 @@ from rp2350_emu.errors import ConfigError, EmulationError
 from rp2350_emu.mmio.signal import Signal
 from rp2350_emu.peripherals.eppb import Eppb
 from rp2350_emu.peripherals.resets import Resets
-from rp2350_emu.peripherals.roles import NumberedIrqSource, Pin, PinController, Resettable, UartDevice
+from rp2350_emu.peripherals.roles import (
+    NumberedIrqSource,
+    Pin,
+    PinController,
+    Resettable,
+    UartDevice,
+    UartOverruns,
+)
 from rp2350_emu.platform.bus import Bus
 from rp2350_emu.platform.elf import FirmwareImage, SymbolTable
 from rp2350_emu.platform.events import Event, EventLog
@@ -46,6 +54,12 @@ from rp2350_emu.time.slices import SliceScheduler
 UART_TEXT_KEPT = 1 << 20
 #: the entry name the bootrom boots from (RP2350 flash boot: XIP at its base)
 BOOT_MEMORY = "flash"
+#: receive overruns logged as warnings per UART (all of them are events)
+OVERRUN_WARNINGS = 20
+
+
+def _seconds(t_ns: int) -> str:
+    return f"{t_ns // 1_000_000_000}.{t_ns % 1_000_000_000:09d}"
 
 
 class Machine:
@@ -61,6 +75,7 @@ class Machine:
         self.symbols: SymbolTable | None = None
         self._mips_override = mips
         self._uart_text: dict[str, bytearray] = {}
+        self._overrun_warnings: dict[str, int] = {}
         self._build()
 
     @classmethod
@@ -208,6 +223,8 @@ class Machine:
                 # received bytes are logged when their stop bit arrives, not
                 # when a test queued them: the log shows the line's timing
                 model.on_rx(lambda byte, name=name: self._on_uart_rx(name, byte))
+            if isinstance(model, UartOverruns):
+                model.on_overrun(lambda lost, since, name=name: self._on_uart_overrun(name, lost, since))
             if isinstance(model, PinController):
                 model.add_listener(self._on_pin)
 
@@ -220,6 +237,16 @@ class Machine:
 
     def _on_uart_rx(self, uart: str, byte: int) -> None:
         self.events.record(Event(self.now_ns, "uart-rx", {"uart": uart, "byte": byte}))
+
+    def _on_uart_overrun(self, uart: str, lost: int, since_ns: int) -> None:
+        self.events.record(Event(self.now_ns, "uart-overrun", {"uart": uart, "lost": lost, "since_ns": since_ns}))
+        warned = self._overrun_warnings.get(uart, 0)
+        if warned < OVERRUN_WARNINGS:
+            self._overrun_warnings[uart] = warned + 1
+            more = "; later overruns are only counted in the events" if warned + 1 == OVERRUN_WARNINGS else ""
+            logging.getLogger(f"rp2350_emu.{uart}").warning(
+                "%s: receive overrun at %s s: %d byte%s lost (RX FIFO full: the input came faster than the "
+                "firmware read it)%s", uart, _seconds(since_ns), lost, "" if lost == 1 else "s", more)
 
     def _on_pin(self, pin: int, level: bool) -> None:
         self.events.record(Event(self.now_ns, "pin", {"pin": pin, "level": int(bool(level))}))
