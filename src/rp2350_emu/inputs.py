@@ -93,6 +93,17 @@ def escaped_bytes(text: str, what: str) -> bytes:
     return bytes(out)
 
 
+def latin1_text(text: str, what: str) -> bytes:
+    """Text to look for on a UART: not empty, every character one byte (Latin-1)."""
+    if not text:
+        raise ConfigError(f"{what}: the text is empty (it would match at once); give the text to look for")
+    for i, ch in enumerate(text):
+        if ord(ch) > 0xFF:
+            raise ConfigError(f"{what}: {ch!r} (U+{ord(ch):04X}) at position {i} is not a byte; a UART "
+                              "sends bytes, so give Latin-1 text")
+    return text.encode("latin-1")
+
+
 def output_file(path: str | Path, what: str) -> Path:
     """A file that can be created or replaced: its directory exists and it is not a directory."""
     p = Path(path)

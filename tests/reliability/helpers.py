@@ -91,3 +91,24 @@ def assert_message(message: str, phrase: str) -> None:
     assert "Traceback" not in message, message
     assert "\n" not in message.strip(), f"not one line: {message!r}"
     assert phrase in message, f"{phrase!r} not in {message!r}"
+
+
+def contents(folder: Path) -> dict[str, bytes | str]:
+    """Every file, link and directory under `folder` with what it holds: compare before and after."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[key] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            found[key] = "dir"
+        else:
+            found[key] = path.read_bytes()
+    return found
+
+
+def one_line(outcome: Outcome) -> str:
+    """The last line the user was told on stderr (argparse prints usage first)."""
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    assert lines, f"nothing on stderr:\n{outcome.text}"
+    return lines[-1]

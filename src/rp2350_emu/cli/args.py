@@ -24,6 +24,7 @@ seconds = _typed(inputs.seconds)
 seconds_or_zero = _typed(inputs.seconds, allow_zero=True)
 mips = _typed(inputs.positive_number, maximum=10_000)
 port = _typed(inputs.port)
+uart_text = _typed(lambda text, what: (inputs.latin1_text(text, what), text)[1])
 
 
 def output_file(text: str) -> Path:

@@ -84,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait-gdb", action="store_true",
                      help="stay halted at the reset vector until GDB connects and continues (implies --gdb 3333)")
     checks = run.add_argument_group("checks for CI (see the exit status above)")
-    checks.add_argument("--expect-uart", action="append", default=[], metavar="TEXT",
+    checks.add_argument("--expect-uart", action="append", default=[], metavar="TEXT", type=cli_args.uart_text,
                         help="end the run with status 0 as soon as UART0 has sent TEXT (every one, if repeated)")
-    checks.add_argument("--fail-on-uart", action="append", default=[], metavar="TEXT",
+    checks.add_argument("--fail-on-uart", action="append", default=[], metavar="TEXT", type=cli_args.uart_text,
                         help="end the run with status 1 as soon as UART0 sends TEXT; repeatable")
     checks.add_argument("--timeout", type=cli_args.seconds, metavar="SECONDS",
                         help="virtual seconds to wait for --expect-uart before giving up with status 3 "

@@ -102,9 +102,12 @@ class SymbolTable:
 class FirmwareImage:
     """A validated RP2350 Arm firmware ELF."""
 
-    def __init__(self, path: str | Path, flash_base: int, flash_size: int) -> None:
+    def __init__(self, path: str | Path, flash_base: int, flash_size: int,
+                 memories: list[tuple[int, int]] | None = None) -> None:
         self.path = Path(path)
         self.segments: list[Segment] = []
+        #: (base, size) of the platform's memories; None: not checked
+        self.memories = memories
         self._read(flash_base, flash_size)
 
     # -- loading --------------------------------------------------------------
@@ -155,12 +158,19 @@ class FirmwareImage:
         data = self.read(address, 4)
         return None if data is None else struct.unpack("<I", data)[0]
 
+    def _mapped(self, address: int, end: int | None = None) -> bool:
+        last = address if end is None else end - 1
+        return self.memories is None or any(base <= address and last < base + size for base, size in self.memories)
+
     def _check_boot(self, flash_base: int, flash_size: int) -> None:
         for seg in self.segments:
             end = seg.address + len(seg.data)
             if flash_base <= seg.address < flash_base + flash_size and end > flash_base + flash_size:
                 raise self._fail(f"segment at 0x{seg.address:08x} (+0x{len(seg.data):x}) does not fit "
                                  f"in flash (0x{flash_base:08x}, +0x{flash_size:x})")
+            if not self._mapped(seg.address, end):
+                raise self._fail(f"segment at 0x{seg.address:08x} (+0x{len(seg.data):x}) is not mapped: no "
+                                 "memory of the platform (.repl) holds it; expected flash or RAM addresses")
         sp, reset = self.word(flash_base), self.word(flash_base + 4)
         if sp is None or reset is None:
             raise self._fail(f"no vector table at flash base 0x{flash_base:08x} "
@@ -168,6 +178,12 @@ class FirmwareImage:
         if not reset & 1:
             raise self._fail(f"reset vector 0x{reset:08x} at 0x{flash_base + 4:08x} has no Thumb bit; "
                              "expected a vector table at flash base")
+        if not self._mapped(reset & ~1):
+            raise self._fail(f"reset vector 0x{reset:08x} at 0x{flash_base + 4:08x} points where nothing is "
+                             "mapped; expected an address in flash or RAM (the image's reset handler)")
+        if self.memories is not None and not any(base < sp <= base + size for base, size in self.memories):
+            raise self._fail(f"initial stack pointer 0x{sp:08x} at 0x{flash_base:08x} is not RAM (nothing is "
+                             "mapped below it); expected the top of the stack in SRAM")
         self.vector_sp, self.entry = sp, reset
         self.image_def = self._find_image_def(flash_base)
 

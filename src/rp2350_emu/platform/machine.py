@@ -315,12 +315,7 @@ class Machine:
     def load_elf(self, path: str | Path) -> None:
         """Load an RP2350 Arm image and boot it as the bootrom would (4.3)."""
         base, size = self.memories[BOOT_MEMORY]
-        image = FirmwareImage(path, base, size)
-        for seg in image.segments:
-            if self.bus.region_at(seg.address) is None or \
-                    self.bus.region_at(seg.address + len(seg.data) - 1) is None:
-                raise ConfigError(f"{image.path}: segment at 0x{seg.address:08x} (+0x{len(seg.data):x}) is "
-                                  "outside the memories of the platform")
+        image = FirmwareImage(path, base, size, list(self.memories.values()))
         self.image = image
         self.symbols = image.symbols
         self.cpu.symbolize = self.symbolize

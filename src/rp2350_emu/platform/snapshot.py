@@ -24,6 +24,7 @@ from typing import Any
 from unicorn import arm_const as A
 
 from rp2350_emu.errors import ConfigError, EmulationError
+from rp2350_emu.inputs import text_file
 from rp2350_emu.platform.events import Event as MachineEvent
 from rp2350_emu.platform.machine import Machine
 from rp2350_emu.platform.snapshot_codec import Decoder, Encoder
@@ -122,10 +123,12 @@ def save(machine: Machine, path: str | Path, note: str = "") -> Path:
 
 
 def load(path: str | Path) -> dict[str, Any]:
+    text = text_file(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: not a readable snapshot ({exc})") from None
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: not a snapshot: not JSON ({exc}); expected a file written by "
+                          "--save-snapshot or the monitor's Save") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConfigError(f"{path}: not an rp2350-emu snapshot (expected format {FORMAT!r})")
     if data.get("version") != VERSION:
