@@ -30,7 +30,7 @@ TOOL_SRC := $(shell find firmware/tools -path '*/target' -prune -o \( -name '*.r
 FW_SRC := $(shell find firmware/src -name '*.rs') firmware/Cargo.toml firmware/Cargo.lock firmware/build.rs firmware/memory.x firmware/loader.x
 HOSTILE_SRC := $(wildcard wasm-app/hostile/*.wat)
 
-.PHONY: help setup setup-run wasm cwasm guest hostile firmware firmware-all run test test-only bench debug lint clean
+.PHONY: help setup setup-run wasm cwasm cwasm-tool guest hostile firmware firmware-all run test test-only bench debug lint clean
 
 help:
 	@echo "make setup              install toolchains, apt packages and .venv for everything (idempotent)"
@@ -40,6 +40,7 @@ help:
 	@echo "    FLAVOUR=busywait      ... the spin-loop flavour, cargo's release defaults: build/busywait/*.elf"
 	@echo "make firmware-all       both flavours (what CI builds)"
 	@echo "make guest GUEST=blinky one guest: build/wasm/X.wasm, build/cwasm/X.cwasm, build/guest/X.cwasm; no firmware"
+	@echo "make cwasm-tool         only the host AOT tool firmware/tools/cwasm (rp2350-emu guest compile runs it)"
 	@echo "make hostile            the hostile-guest battery: build/hostile/*.cwasm (loader packages)"
 	@echo "make run GUEST=blinky   boot a guest in the built-in engine for $(SECONDS_TO_RUN) virtual s"
 	@echo "make test               set up, build, and run every test"
@@ -70,6 +71,10 @@ build/.cwasm-stamp: $(WASM) $(TOOL_SRC) scripts/build-cwasm.sh scripts/guests.sh
 	@touch $@
 $(CWASM): build/.cwasm-stamp
 	@test -f $@ || { rm -f build/.cwasm-stamp; echo "$@ missing: run make again"; exit 1; }
+
+# Only the host AOT tool (what `rp2350-emu guest compile` runs).
+cwasm-tool: setup-run
+	@scripts/build-cwasm.sh --tool
 
 # One guest, without touching the firmware.
 guest: setup-run

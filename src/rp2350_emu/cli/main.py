@@ -3,6 +3,7 @@
 Subcommands (argparse subparsers, so others can add theirs):
   run    run one ELF, print UART lines and pin changes with virtual times
   bench  speed figures per ELF against bare Unicorn
+  guest  compile and package WebAssembly guests for the loader image
 
 Exit status (always one line on stderr, never a traceback):
   0  the run ended as asked (with --expect-uart: the text was seen)
@@ -23,6 +24,7 @@ from typing import NoReturn
 
 from rp2350_emu.cli import args as cli_args
 from rp2350_emu.cli import bridges as bridge_cli
+from rp2350_emu.cli import guest as guest_cli
 from rp2350_emu.cli import harness as harness_cli
 from rp2350_emu.cli import insight as insight_cli
 from rp2350_emu.cli.usage import UsageError
@@ -96,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "'*** panic', '*** hard fault' on UART0) is not a failure")
     bridge_cli.add_bridge_options(run)
     insight_cli.add_run_options(run)
+    guest_cli.add_run_options(run)  # --guest, --upload (the loader image)
     run.set_defaults(func=cmd_run)
     bench = sub.add_parser("bench", help="emulated MIPS, real-time ratio, bare Unicorn comparison")
     bench.add_argument("elf", nargs="+", help="firmware ELFs")
@@ -105,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=cmd_bench)
     harness_cli.register(sub)  # monitor, test (the harness's subcommands)
     insight_cli.register(sub)  # report
+    guest_cli.register(sub)  # guest compile / package / info
     return parser
 
 

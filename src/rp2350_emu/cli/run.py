@@ -10,6 +10,7 @@ from typing import TextIO
 
 from rp2350_emu import inputs
 from rp2350_emu.cli import bridges as bridge_cli
+from rp2350_emu.cli import guest as guest_cli
 from rp2350_emu.cli import insight as insight_cli
 from rp2350_emu.cli.usage import UsageError
 from rp2350_emu.errors import ConfigError
@@ -183,6 +184,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     pending_input = inputs.escaped_bytes(args.uart_input, "--uart-input") if args.uart_input else b""
     _refuse_clobbering_inputs(args)
     machine = insight_cli.machine_for_run(args, args.repl or default_repl())
+    upload_blob = guest_cli.prepare(args, machine)  # --guest placed in flash; --upload checked
     machine.cpu.skip_loops = not args.no_skip
     start_ns = machine.now_ns  # 0, or the snapshot's time with --restore
     length_s = args.timeout if args.timeout is not None else args.seconds
@@ -215,7 +217,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return cli_run(args, machine, printer, args.seconds_given)
             finally:
                 _finish(fp, events_file)
-        return _run(args, machine, checks, printer, fp, events_file, pending_input, start_ns, length_s)
+        return _run(args, machine, checks, printer, fp, events_file, pending_input, start_ns, length_s,
+                    upload_blob)
     finally:
         logging.getLogger("rp2350_emu").removeHandler(warnings)
 
@@ -228,7 +231,7 @@ class _WarningPrinter(logging.Handler):
 
 def _run(args: argparse.Namespace, machine: Machine, checks: UartChecks, printer: EventPrinter,
          fp: Fingerprint | None, events_file: EventFile | None, pending_input: bytes, start_ns: int,
-         length_s: float) -> int:
+         length_s: float, upload_blob: bytes | None = None) -> int:
     bridges = bridge_cli.open_bridges(args, machine)  # --uart-pty / --uart-tcp (harness), paced
     deadline = start_ns + (int(length_s * NS_PER_S) if bridges is None else
                            bridges.deadline_ns(length_s, args.seconds_given
@@ -236,6 +239,8 @@ def _run(args: argparse.Namespace, machine: Machine, checks: UartChecks, printer
     insight = insight_cli.start(args, machine)  # --trace-wit / --vcd / --plot / --save-snapshot
     stop = (lambda: checks.done) if (checks.expecting or checks.fail or checks.markers) else None
     try:
+        if upload_blob is not None and not guest_cli.upload(machine, upload_blob, deadline, lambda: checks.done):
+            return 1
         # bytes sent to a receiver that is still off are lost: wait for RXE
         if pending_input and machine.run_until(lambda: _rx_enabled(machine, "uart0") or checks.done,
                                                deadline - machine.now_ns) and not checks.done:
