@@ -129,9 +129,15 @@ def text_file(path: str | Path, what: str = "") -> str:
         raise ConfigError(f"{label}: is a directory, expected a file") from None
     except OSError as exc:
         raise ConfigError(f"{label}: cannot read it ({exc.strerror or exc})") from None
+    return decode_text(raw, str(p))
+
+
+def decode_text(raw: bytes, where: str) -> str:
+    """UTF-8 bytes of a file -> text; a bad byte is named with its line, column and byte offset."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise ConfigError(f"{p}:{line}: byte 0x{raw[exc.start]:02x} is not UTF-8 text (save the file as "
-                          "UTF-8)") from None
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(f"{where}:{line}: byte 0x{raw[exc.start]:02x} at offset {exc.start} (column {column}) "
+                          "is not UTF-8 text; save the file as UTF-8") from None

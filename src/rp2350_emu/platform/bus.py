@@ -31,6 +31,7 @@ class Region:
     size: int
     kind: str  # "ram", "rom" or "mmio"
     device: object = None
+    where: str = ""  # file:line of the .repl entry
 
     @property
     def end(self) -> int:
@@ -61,30 +62,37 @@ class Bus:
         cpu.describe_unmapped = name_of
         cpu.read_is_pure = side_effect_free
 
-    def _claim(self, name: str, base: int, size: int, kind: str, device: object = None) -> Region:
-        if base % PAGE or size % PAGE or size <= 0:
-            raise ConfigError(f"{name}: mapping 0x{base:08x} +0x{size:x} is not 4 KiB aligned "
+    def _claim(self, name: str, base: int, size: int, kind: str, device: object = None,
+               where: str = "") -> Region:
+        at = f"{where}: {name}" if where else name
+        if size <= 0:
+            raise ConfigError(f"{at}: mapping 0x{base:08x} +0x{size:x} is empty, expected a size of 0x1000 or more")
+        if base % PAGE or size % PAGE:
+            raise ConfigError(f"{at}: mapping 0x{base:08x} +0x{size:x} is not 4 KiB aligned "
                               "(Unicorn maps whole pages), expected a 0x1000-aligned base and size")
+        if base + size > 1 << 32:
+            raise ConfigError(f"{at}: mapping 0x{base:08x} +0x{size:x} runs past the 4 GiB address space")
         for other in self.regions:
             if base < other.end and other.base < base + size:
-                raise ConfigError(f"{name}: 0x{base:08x} +0x{size:x} overlaps {other.name} "
-                                  f"(0x{other.base:08x} +0x{other.size:x})")
-        region = Region(name, base, size, kind, device)
+                other_at = f", {other.where}" if other.where else ""
+                raise ConfigError(f"{at}: 0x{base:08x} +0x{size:x} overlaps {other.name} "
+                                  f"(0x{other.base:08x} +0x{other.size:x}{other_at}); expected a free address range")
+        region = Region(name, base, size, kind, device, where)
         self.regions.append(region)
         return region
 
-    def map_memory(self, name: str, base: int, size: int, writable: bool = True) -> Region:
-        region = self._claim(name, base, size, "ram" if writable else "rom")
+    def map_memory(self, name: str, base: int, size: int, writable: bool = True, where: str = "") -> Region:
+        region = self._claim(name, base, size, "ram" if writable else "rom", where=where)
         perms = UC_PROT_READ | UC_PROT_EXEC | (UC_PROT_WRITE if writable else 0)
         self.cpu.uc.mem_map(base, size, perms)
         if writable:
             self.cpu.ram_ranges.append((base, base + size))
         return region
 
-    def map_peripheral(self, device: Peripheral, base: int, size: int | None = None) -> Region:
+    def map_peripheral(self, device: Peripheral, base: int, size: int | None = None, where: str = "") -> Region:
         size = size or device.size
         mapped = -(-size // PAGE) * PAGE  # a 0x100 block still takes a page
-        region = self._claim(device.name, base, mapped, "mmio", device)
+        region = self._claim(device.name, base, mapped, "mmio", device, where)
         device.base = base
         cpu = self.cpu
         read_model, write_model = device.read, device.write

@@ -95,10 +95,11 @@ class Machine:
         cpu_entry = self._only(CPU_TYPE, "the Cortex-M33")
         cpu_type = cpu_entry.attrs.get("cpuType")
         if cpu_type != "cortex-m33":
-            raise ConfigError(f"{cpu_entry.where}: cpuType {cpu_type!r}, expected \"cortex-m33\"")
+            raise ConfigError(f"{cpu_entry.attr_where('cpuType')}: cpuType {cpu_type!r}, expected \"cortex-m33\"")
         mips = self._mips_override or cpu_entry.attrs.get("PerformanceInMips", 100)
         if not isinstance(mips, (int, float)) or mips <= 0:
-            raise ConfigError(f"{cpu_entry.where}: PerformanceInMips {mips!r}, expected a positive number")
+            raise ConfigError(f"{cpu_entry.attr_where('PerformanceInMips')}: PerformanceInMips {mips!r}, "
+                              "expected a positive number")
         self.scheduler = SliceScheduler()
         self.cpu = CortexM33(self.scheduler, int(mips * 1_000_000))
         self.bus = Bus(self.cpu)
@@ -117,7 +118,8 @@ class Machine:
                 size = reg.size
                 if size is None and normalise_type(device.entry.type or "") == PYTHON_TYPE:
                     size = device.entry.attrs.get("size")  # a PythonPeripheral's window
-                self.bus.map_peripheral(device.bus_model, reg.address, size if isinstance(size, int) else None)
+                self.bus.map_peripheral(device.bus_model, reg.address, size if isinstance(size, int) else None,
+                                        device.entry.where)
         for device in self.devices.values():
             if isinstance(device.model, Eppb):
                 device.model.nvic = self.scs.nvic
@@ -160,7 +162,7 @@ class Machine:
             if len(entry.registrations) > 1:
                 raise ConfigError(f"{entry.where}: {entry.name}: memory aliases (several registrations) are "
                                   "not supported, expected one '@ sysbus' address")
-            self.bus.map_memory(entry.name, reg.address, size, writable=entry.name != BOOT_MEMORY)
+            self.bus.map_memory(entry.name, reg.address, size, entry.name != BOOT_MEMORY, entry.where)
             self.memories[entry.name] = (reg.address, size)
         if BOOT_MEMORY not in self.memories:
             raise ConfigError(f"{', '.join(self.platform.files)}: no Memory.MappedMemory named "
@@ -168,7 +170,7 @@ class Machine:
 
     def _build_pin_devices(self) -> None:
         self.pin_devices: dict[str, PinDevice] = {}
-        controllers = {name for name, model in self.peripherals.items() if isinstance(model, PinController)}
+        controllers = {name: model for name, model in self.peripherals.items() if isinstance(model, PinController)}
         for name, spec in pin_device_specs(self.platform, controllers).items():
             self.pin_devices[name] = make_pin_device(spec, self.peripherals[spec.controller])
         for device in self.pin_devices.values():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rp2350_emu.errors import ConfigError
+from rp2350_emu.peripherals.gpio import NUM_PINS
 from rp2350_emu.platform.repl.ast import Platform, normalise_type
 from rp2350_emu.platform.wiring import BUTTON_TYPE, LED_TYPE
 
@@ -29,10 +30,38 @@ class PinDeviceSpec:
     invert: bool
 
 
-def pin_device_specs(platform: Platform, controllers: set[str] | None = None) -> dict[str, PinDeviceSpec]:
+def check_pin_numbers(platform: Platform, controllers: dict[str, object]) -> None:
+    """Every pin a .repl names on a GPIO controller (`@ gpio N`, `N -> led@0`, `-> gpio@N`) exists."""
+    counts = {name: len(getattr(model, "pins", ())) or NUM_PINS for name, model in controllers.items()}
+
+    def check(where: str, controller: str, pin: int, written: str) -> None:
+        count = counts[controller]
+        if not 0 <= pin < count:
+            raise ConfigError(f"{where}: {written}: {controller} has pins 0-{count - 1}, expected a pin number "
+                              "in that range")
+
+    for entry in platform:
+        for reg in entry.registrations:
+            if reg.parent in counts and reg.address is not None:
+                check(entry.where, reg.parent, reg.address, f"{entry.name} @ {reg.parent} {reg.address}")
+        for conn in entry.irqs:
+            where = f"{conn.file}:{conn.line}"
+            if entry.name in counts and isinstance(conn.source, int):
+                targets = ", ".join(f"{t.target}@{t.pin}" for t in conn.targets)
+                check(where, entry.name, conn.source, f"{entry.name}: {conn.source} -> {targets}")
+            for target in conn.targets:
+                if target.target in counts:
+                    check(where, target.target, target.pin, f"-> {target.target}@{target.pin}")
+
+
+def pin_device_specs(platform: Platform, controllers: set[str] | dict[str, object] | None = None,
+                     ) -> dict[str, PinDeviceSpec]:
     """Every LED/Button entry of the platform, in file order.
 
-    `controllers`, if given, are the names a device may be registered on."""
+    `controllers`, if given, are the names a device may be registered on; given
+    with their models, every pin number the .repl names on them is checked too."""
+    if isinstance(controllers, dict):
+        check_pin_numbers(platform, controllers)
     specs: dict[str, PinDeviceSpec] = {}
     for entry in platform.of_type(LED_TYPE, BUTTON_TYPE):
         reg = entry.registrations[0] if entry.registrations else None

@@ -31,6 +31,7 @@ from typing import Any
 from rp2350_emu.core.scs import Dwt
 from rp2350_emu.errors import ConfigError
 from rp2350_emu.platform.repl.ast import EMPTY, NONE, Entry, NewObject, Platform, Ref, normalise_type
+from rp2350_emu.platform.repl.check import check_wiring
 from rp2350_emu.time.scheduler import Scheduler
 
 #: types the machine handles itself
@@ -89,6 +90,7 @@ class DeviceBuilder:
         self._building: list[str] = []
 
     def build_all(self) -> dict[str, Device]:
+        check_wiring(self.platform)
         for entry in self.platform:
             if entry.type is None and entry.name == "sysbus":
                 continue  # Renode's implicit bus; its init: block is for Renode (Tag, ...)

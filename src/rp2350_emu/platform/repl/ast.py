@@ -73,6 +73,11 @@ class Entry:
     irqs: list[IrqConnection] = field(default_factory=list)
     blocks: dict[str, list[str]] = field(default_factory=dict)  # "init" -> statements
     attr_lines: dict[str, int] = field(default_factory=dict)
+    attr_files: dict[str, str] = field(default_factory=dict)  # an updating entry may set it elsewhere
+
+    def attr_where(self, attr: str) -> str:
+        """file:line of an attribute (of the entry, if it was not set on a line of its own)."""
+        return f"{self.attr_files.get(attr, self.file)}:{self.attr_lines.get(attr, self.line)}"
 
     @property
     def where(self) -> str:

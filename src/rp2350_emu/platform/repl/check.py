@@ -126,7 +126,7 @@ class ReplChecker:
     def _attributes(self, platform: Platform, entry, info: TypeInfo) -> list[str]:
         problems = []
         for attr, value in entry.attrs.items():
-            where = f"{entry.file}:{entry.attr_lines.get(attr, entry.line)}"
+            where = entry.attr_where(attr)
             if attr[:1].islower() and attr not in info.params:
                 problems.append(f"{where}: {entry.name} ({info.name}) has no constructor parameter {attr!r}, "
                                 f"expected one of: {', '.join(sorted(info.params)) or '(none)'} [{info.source}]")
@@ -150,6 +150,41 @@ class ReplChecker:
         if script is not None and not script.is_file():
             return [f"{entry.where}: {entry.name}: PythonPeripheral script {script} does not exist"]
         return []
+
+
+    def wiring_problems(self, platform: Platform) -> list[str]:
+        """What Renode would refuse when it creates the machine, for the entries whose type is known:
+        an attribute no constructor takes, a reference or IRQ destination that is not an entry."""
+        problems = []
+        for entry in platform:
+            info = self.types.get(normalise_type(entry.type)) if entry.type else None
+            if info is not None:
+                problems += self._attributes(platform, entry, info)
+            for conn in entry.irqs:
+                problems += [f"{conn.file}:{conn.line}: IRQ destination {target.target!r} is not an entry, "
+                             "expected the name of an interrupt controller or GPIO receiver"
+                             for target in conn.targets if target.target not in platform.entries]
+        return problems
+
+
+_TREE: list[ReplChecker | None] = []
+
+
+def source_tree_checker() -> ReplChecker | None:
+    """A checker over the renode/ folder of the source tree this package runs from (None without one)."""
+    if not _TREE:
+        here = Path(__file__).resolve()
+        repo = next((p for p in here.parents if (p / "renode" / "builtin-types.txt").is_file()), None)
+        _TREE.append(ReplChecker(repo) if repo is not None else None)
+    return _TREE[0]
+
+
+def check_wiring(platform: Platform) -> None:
+    """Raise the first problem Renode would also refuse (see ReplChecker.wiring_problems)."""
+    checker = source_tree_checker()
+    problems = checker.wiring_problems(platform) if checker is not None else []
+    if problems:
+        raise ConfigError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
 
 
 def check_repl(path: str | Path, repo: str | Path) -> list[str]:

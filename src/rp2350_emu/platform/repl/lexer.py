@@ -152,9 +152,26 @@ def tokenize(src: Source, line: Line, text: str) -> list[Tok]:
         if kind == "number":
             toks.append(Tok("number", tok, int(tok.replace("_", ""), 0)))
         elif kind == "string":
-            toks.append(Tok("string", tok, bytes(tok[1:-1], "utf-8").decode("unicode_escape")))
+            toks.append(Tok("string", tok, _unescape(src, line, tok)))
         elif kind == "mstring":
             toks.append(Tok("string", tok, tok[3:-3]))
         else:
             toks.append(Tok(kind, tok))
     return toks
+
+
+def _unescape(src: Source, line: Line, quoted: str) -> str:
+    r"""A "string" as Renode reads it: a backslash escapes only `"` or another backslash."""
+    out, i, body = [], 0, quoted[1:-1]
+    while i < len(body):
+        if body[i] == "\\":
+            nxt = body[i + 1]  # the token pattern guarantees a character after it
+            if nxt not in '"\\':
+                raise src.error(line.number, f"bad escape \\{nxt} in the string {quoted}, expected \\\" "
+                                             "or \\\\ (the only escapes of a .repl string, as in Renode)")
+            out.append(nxt)
+            i += 2
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)

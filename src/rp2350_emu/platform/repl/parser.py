@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from rp2350_emu.errors import ConfigError
+from rp2350_emu.inputs import decode_text
 from rp2350_emu.platform.repl.ast import Entry, Platform, Registration, Value
 from rp2350_emu.platform.repl.lexer import INDENT, Line, Source, tokenize
 from rp2350_emu.platform.repl.values import LineParser, parse_irq
@@ -35,7 +36,7 @@ class ReplParser:
         if key in _stack:
             raise ConfigError(f"{path}: 'using' cycle ({' -> '.join(_stack + (key,))})")
         try:
-            text = path.read_text(encoding="utf-8")
+            text = decode_text(path.read_bytes(), str(path))
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read platform file ({exc.strerror})") from None
         self.files.append(str(path))
@@ -92,6 +93,10 @@ class ReplParser:
                        [base_dir / target, Path.cwd() / target])]
         for cand in candidates:
             if cand.exists():
+                if str(cand.resolve()) in stack:
+                    chain = " -> ".join([*stack, str(cand.resolve())])
+                    raise src.error(line.number, f"using {target!r} includes a file already being read "
+                                                 f"('using' cycle: {chain}); remove one of the 'using' lines")
                 self.parse_file(cand, sub_prefix, stack)
                 return
         raise src.error(line.number, f"using {target!r}: file not found (looked in "
@@ -134,6 +139,7 @@ class ReplParser:
         for key, val in inline.items():
             entry.attrs[key] = val
             entry.attr_lines[key] = line.number
+            entry.attr_files[key] = src.path
         self._body(src, body, entry)
 
     def _merge_target(self, src: Source, line: Line, name: str, entry_type: str | None) -> Entry:
@@ -182,6 +188,7 @@ class ReplParser:
                 p.expect_end(f"end of line after the value of {attr!r}")
                 entry.attrs[attr] = val
                 entry.attr_lines[attr] = line.number
+                entry.attr_files[attr] = src.path
             k += 1
 
     @staticmethod
