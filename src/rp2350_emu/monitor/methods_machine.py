@@ -86,6 +86,26 @@ def sysbus_load_e_l_f(mon: Monitor, _t: Any, args: list[Token], usage: str) -> s
     return ""
 
 
+@method("sysbus", "LoadBinary", 'sysbus LoadBinary @file.bin ADDRESS')
+def sysbus_load_binary(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
+    """Renode: the file's bytes into memory at ADDRESS, as a programmer writes them (flash too;
+    a reset keeps them in Renode, so scripts that need them after one load them in `macro reset`)."""
+    arity(args, 2, 2, usage)
+    path = mon.resolve_path(args[0], "sysbus LoadBinary")
+    address = to_int(args[1], "sysbus LoadBinary address")
+    engine = mon._engine("sysbus LoadBinary")
+    data = path.read_bytes()
+    inside = [(base, size) for base, size in getattr(engine, "memories", {}).values()
+              if base <= address and address + len(data) <= base + size]
+    if not inside or not hasattr(engine, "cpu") or not hasattr(engine.cpu, "uc"):
+        raise MonitorError(f"sysbus LoadBinary: 0x{address:08X} (+0x{len(data):X} bytes of {path.name}) is not "
+                           "inside one memory of the platform")
+    mon.emulation.log.log(LEVELS["Info"], "sysbus", f"Loading block of {len(data)} bytes length at "
+                          f"0x{address:X}.", mon.emulation.now_ns)
+    engine.cpu.uc.mem_write(address, data)
+    return ""
+
+
 def bus_access(mon: Monitor, args: list[Token], usage: str, width: int, write: bool) -> str:
     arity(args, 2 if write else 1, 2 if write else 1, usage)
     address = to_int(args[0], "address")
