@@ -7,26 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from rp2350_emu.harness.emulation import Emulation
 from rp2350_emu.monitor import Monitor, MonitorError
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.harness.test_firmware import ROOT, real_monitor  # noqa: F401 - the fixture, shared
 
 
 @pytest.fixture
-def real_monitor(monkeypatch: pytest.MonkeyPatch) -> Monitor:
-    monkeypatch.delenv("RP2350_EMU_MACHINE_FACTORY", raising=False)
-    emulation = Emulation()
-    yield Monitor(emulation, cwd=ROOT)
-    emulation.close()
+def mon(request: pytest.FixtureRequest) -> Monitor:
+    return request.getfixturevalue("real_monitor")
 
 
 def uart_lines(mon: Monitor) -> list[str]:
     return [e.message.split("] ", 1)[1] for e in mon.recent.entries if e.source == "uart0"]
 
 
-def test_bytes_land_in_flash_where_the_firmware_cannot_write(real_monitor: Monitor, firmware, tmp_path: Path) -> None:
-    mon = real_monitor
+def test_bytes_land_in_flash_where_the_firmware_cannot_write(mon: Monitor, firmware, tmp_path: Path) -> None:
     mon.execute(f"$bin=@{firmware['loader']}")
     mon.execute("include @renode/loader.resc")
     blob = tmp_path / "guest.bin"
@@ -44,8 +38,7 @@ def test_bytes_land_in_flash_where_the_firmware_cannot_write(real_monitor: Monit
     assert uart_lines(mon)[:2] == [version, "loader: ready for upload (protocol 1)"]
 
 
-def test_the_guest_script_places_the_package_and_a_reset_keeps_it(real_monitor: Monitor, firmware) -> None:
-    mon = real_monitor
+def test_the_guest_script_places_the_package_and_a_reset_keeps_it(mon: Monitor, firmware) -> None:
     mon.execute(f"$bin=@{firmware['loader']}")
     mon.execute(f"$guest=@{ROOT}/build/guest/servo.cwasm")
     mon.execute("include @renode/loader-guest.resc")
