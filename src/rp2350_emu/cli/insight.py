@@ -36,7 +36,7 @@ def machine_for_run(args: argparse.Namespace, repl: str | Path) -> Machine:
         from rp2350_emu.platform import snapshot
 
         data = snapshot.load(args.restore)
-        machine = snapshot.restore(data, elf=args.elf, repl=args.repl)
+        machine = snapshot.restore(data, elf=args.elf, repl=args.repl, source=args.restore)
         print(f"restored: {snapshot.describe(data)}", file=sys.stderr)
         return machine
     from rp2350_emu.platform.machine import Machine

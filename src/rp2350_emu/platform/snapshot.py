@@ -27,6 +27,7 @@ from rp2350_emu.errors import ConfigError, EmulationError
 from rp2350_emu.inputs import text_file
 from rp2350_emu.platform.events import Event as MachineEvent
 from rp2350_emu.platform.machine import Machine
+from rp2350_emu.platform.snapshot_check import check_snapshot
 from rp2350_emu.platform.snapshot_codec import Decoder, Encoder
 from rp2350_emu.time.scheduler import Event
 
@@ -133,26 +134,42 @@ def load(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not an rp2350-emu snapshot (expected format {FORMAT!r})")
     if data.get("version") != VERSION:
         raise ConfigError(f"{path}: snapshot version {data.get('version')}, this engine reads {VERSION}")
+    check_snapshot(data, f"{path}: ")
     return data
 
 
 def restore(snapshot: str | Path | dict[str, Any], *, elf: str | Path | None = None,
-            repl: str | Path | None = None) -> Machine:
+            repl: str | Path | None = None, source: str | Path | None = None) -> Machine:
     """A new machine in the snapshot's state. `elf` / `repl` override the
-    recorded paths (the files must still hash the same)."""
+    recorded paths (the files must still hash the same); `source` is the file
+    a snapshot given as data was read from (for messages)."""
     data = snapshot if isinstance(snapshot, dict) else load(snapshot)
-    where = "" if isinstance(snapshot, dict) else f"{snapshot}: "
+    where = f"{source}: " if source else "" if isinstance(snapshot, dict) else f"{snapshot}: "
+    if isinstance(snapshot, dict):
+        check_snapshot(data)
+    if not (repl or data["repl"]):
+        raise ConfigError(f"{where}the snapshot names no .repl (taken from a platform in memory); give one")
     elf_path = Path(elf or data["elf"])
     repl_path = Path(repl or data["repl"])
-    for what, p, digest in (("ELF", elf_path, data["elf_sha256"]), (".repl", repl_path, data["repl_sha256"])):
+    for what, p, saved, digest in (("ELF", elf_path, data["elf"], data["elf_sha256"]),
+                                   (".repl", repl_path, data["repl"], data["repl_sha256"])):
         if not p.is_file():
             raise ConfigError(f"{where}the snapshot's {what} {p} does not exist")
         if digest and _sha256(p) != digest:
+            if saved and p.resolve() != Path(saved).resolve():
+                raise ConfigError(f"{where}the snapshot was taken with another {what} ({saved}); {p} is a "
+                                  f"different one (SHA-256 differs): give that {what}, or take a new snapshot")
             raise ConfigError(f"{where}{p} changed since the snapshot was taken (SHA-256 differs); "
                               f"rebuild the state with the {what} it was taken with")
     machine = Machine.from_repl(repl_path, mips=data["cpu_hz"] / 1_000_000)
     machine.load_elf(elf_path)
-    _restore_state(machine, data)
+    try:
+        _restore_state(machine, data)
+    except ConfigError as exc:
+        raise ConfigError(where + str(exc).removeprefix("snapshot: ")) from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ConfigError(f"{where}not a usable snapshot: a saved model state does not fit this engine "
+                          f"({type(exc).__name__}: {exc}); take a new snapshot") from None
     return machine
 
 
