@@ -30,7 +30,7 @@ TOOL_SRC := $(shell find firmware/tools -path '*/target' -prune -o \( -name '*.r
 FW_SRC := $(shell find firmware/src -name '*.rs') firmware/Cargo.toml firmware/Cargo.lock firmware/build.rs firmware/memory.x firmware/loader.x
 HOSTILE_SRC := $(wildcard wasm-app/hostile/*.wat)
 
-.PHONY: help setup setup-run wasm cwasm cwasm-tool guest hostile firmware firmware-all run test test-only bench debug lint clean
+.PHONY: help setup setup-run wasm cwasm cwasm-tool guest hostile web firmware firmware-all run test test-only bench debug lint clean
 
 help:
 	@echo "make setup              install toolchains, apt packages and .venv for everything (idempotent)"
@@ -42,6 +42,7 @@ help:
 	@echo "make guest GUEST=blinky one guest: build/wasm/X.wasm, build/cwasm/X.cwasm, build/guest/X.cwasm; no firmware"
 	@echo "make cwasm-tool         only the host AOT tool firmware/tools/cwasm (rp2350-emu guest compile runs it)"
 	@echo "make hostile            the hostile-guest battery: build/hostile/*.cwasm (loader packages)"
+	@echo "make web                the page of run --web: web/src -> src/rp2350_emu/web/static (npm ci, esbuild)"
 	@echo "make run GUEST=blinky   boot a guest in the built-in engine for $(SECONDS_TO_RUN) virtual s"
 	@echo "make test               set up, build, and run every test"
 	@echo "make bench              engine speed figures, then the firmware's own (rp2350-emu report)"
@@ -83,6 +84,14 @@ guest: setup-run
 hostile: setup-run build/.hostile-stamp
 build/.hostile-stamp: $(HOSTILE_SRC) $(TOOL_SRC) scripts/build-hostile.sh wit/platform.wit
 	@scripts/build-hostile.sh
+	@touch $@
+
+# The page of `run --web`, built from npm packages into the Python package
+# (committed there, so an install needs no Node): npm ci when the lock changes.
+web: web/node_modules/.ci-stamp
+	@cd web && node build.mjs
+web/node_modules/.ci-stamp: web/package-lock.json web/package.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # The stamp names flavour and profile, so switching either rebuilds.

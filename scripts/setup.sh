@@ -30,7 +30,8 @@ esac
 # models (tests/renode, tests/conformance); gcc-arm-none-eabi builds the small
 # C images in tests/elf; gdb-multiarch drives the GDB tests; qemu-system-arm is
 # the bench's reference core (mps2-an505).
-TEST_APT=(gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch mono-complete qemu-system-arm)
+# chromium (and Node, when there is none) run the page's browser tests (tests/web).
+TEST_APT=(gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch mono-complete qemu-system-arm chromium)
 # Debian's Rust toolchain that can build core/alloc for bare-metal targets.
 DEBIAN_RUST=(rustc-web rust-web-src libllvm22 lld-22)
 TARGETS=(thumbv8m.main-none-eabihf wasm32-unknown-unknown)
@@ -64,6 +65,7 @@ fi
 
 pkgs=()
 [ "$purpose" = test ] && pkgs+=("${TEST_APT[@]}")
+[ "$purpose" = test ] && ! command -v npm >/dev/null 2>&1 && pkgs+=(nodejs npm)
 [ "$need_debian_rust" = 1 ] && pkgs+=("${DEBIAN_RUST[@]}")
 if ! have_pkgs "${pkgs[@]}"; then
     step "installing Debian packages: ${pkgs[*]} (usually 1-4 min; mono-complete is the large one)"
@@ -106,6 +108,14 @@ if [ "$purpose" = test ] && [ ! -x .venv/bin/actionlint ]; then
     else
         echo "setup: no Go toolchain, so no actionlint; tests/renode will say what is missing"
     fi
+fi
+
+# The page's npm packages (xterm.js, esbuild, playwright-core for tests/web), from the lock.
+if [ "$purpose" = test ] && { [ ! -e web/node_modules/.ci-stamp ] || [ web/package-lock.json -nt web/node_modules/.ci-stamp ]; }; then
+    step "installing the page's npm packages into web/node_modules (npm ci; usually under a minute)"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    touch web/node_modules/.ci-stamp
+    step_done
 fi
 
 # Crates: fetched now so that the build itself needs no network.
