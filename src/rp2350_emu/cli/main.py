@@ -27,6 +27,7 @@ from rp2350_emu.cli import bridges as bridge_cli
 from rp2350_emu.cli import guest as guest_cli
 from rp2350_emu.cli import harness as harness_cli
 from rp2350_emu.cli import insight as insight_cli
+from rp2350_emu.cli import web as web_cli
 from rp2350_emu.cli.usage import UsageError
 from rp2350_emu.errors import ConfigError, EmulationError
 
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "'*** panic', '*** hard fault' on UART0) is not a failure")
     bridge_cli.add_bridge_options(run)
     insight_cli.add_run_options(run)
+    web_cli.add_run_options(run)  # --web (the board in a browser page)
     guest_cli.add_run_options(run)  # --guest, --upload (the loader image)
     run.set_defaults(func=cmd_run)
     bench = sub.add_parser("bench", help="emulated MIPS, real-time ratio, bare Unicorn comparison")
