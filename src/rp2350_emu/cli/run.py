@@ -213,7 +213,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if getattr(args, "web", None) is not None:  # the pages drive the run (cli/web.py)
             from rp2350_emu.cli.web import run_web
 
-            return run_web(args, machine, checks, printer, fp, events_file, pending_input, start_ns, length_s)
+            return run_web(args, machine, checks, printer, lambda: _finish(fp, events_file),
+                           lambda ran_ns: _verdict(checks, ran_ns), pending_input, start_ns, length_s)
         if args.gdb is not None or args.wait_gdb:
             from rp2350_emu.cli.gdb import cli_run  # the GDB server drives the run
 

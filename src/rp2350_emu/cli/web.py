@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from rp2350_emu.cli import args as cli_args
@@ -27,14 +28,15 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
                      "page is open, and the run lasts until Ctrl-C unless --seconds is given")
 
 
-def run_web(args: argparse.Namespace, machine: Any, checks: Any, printer: Any, fp: Any, events_file: Any,
-            pending_input: bytes, start_ns: int, length_s: float) -> int:
-    """The run, driven by the pages; the same outputs, checks and exit status as `run`."""
+def run_web(args: argparse.Namespace, machine: Any, checks: Any, printer: Any, finish: Callable[[], None],
+            verdict: Callable[[int], int], pending_input: bytes, start_ns: int, length_s: float) -> int:
+    """The run, driven by the pages; the same outputs (`finish` closes them), checks and exit
+    status (`verdict` of the virtual time run) as `run`."""
     from rp2350_emu.cli import insight as insight_cli
-    from rp2350_emu.cli.run import _finish, _verdict
 
     for name, option in _EXCLUSIVE:
-        if getattr(args, name, None) not in (None, False):
+        value = getattr(args, name, None)
+        if value is not None and value is not False:  # (a port 0 is given too)
             raise UsageError(f"--web and {option} cannot be combined: the page is UART0's terminal "
                              + ("(drop the .cwasm on the page instead)" if name == "upload" else "and drives the run"))
     from rp2350_emu.web.server import check_assets, serve
@@ -43,7 +45,9 @@ def run_web(args: argparse.Namespace, machine: Any, checks: Any, printer: Any, f
     check_assets()
     end_ns = start_ns + int(length_s * NS_PER_S) if args.seconds_given or args.timeout is not None else None
     insight = insight_cli.start(args, machine)  # --trace-wit (also shown on the page) / --vcd / --plot
-    checked = checks.expecting or checks.fail or checks.markers
+    # --expect-uart / --fail-on-uart end the run when decided; a guest trap does not (the page shows
+    # it, and the exit status still says so)
+    checked = checks.expecting or checks.fail
     title = machine.image.path.name if getattr(machine, "image", None) is not None else "rp2350-emu"
     session = BoardSession(machine, title=title, tracer=insight.tracer, end_ns=end_ns,
                            stop=(lambda: checks.done) if checked else None)
@@ -55,6 +59,6 @@ def run_web(args: argparse.Namespace, machine: Any, checks: Any, printer: Any, f
     finally:
         session.close()
         printer.flush_partial(machine.now_ns)
-        _finish(fp, events_file)
+        finish()
         insight.finish()
-    return _verdict(checks, machine.now_ns - start_ns)
+    return verdict(machine.now_ns - start_ns)

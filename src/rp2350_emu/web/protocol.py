@@ -71,7 +71,7 @@ def parse_command(text: str) -> tuple:
         ms = _number(data, "ms")
         if not 0 < ms <= MAX_STEP_MS:
             raise BadMessage(f"'step' of {ms:g} ms (0 < ms <= {MAX_STEP_MS})")
-        return ("step", max(1, int(ms * NS_PER_MS)))
+        return ("step", max(1, round(ms * NS_PER_MS)))
     if kind == "run-to":
         try:
             return ("run-to", run_to_ns(_number(data, "s")))

@@ -351,4 +351,4 @@ def run_to_ns(seconds: float) -> int:
     """A page's "run to" time, checked (finite, not negative, within a year)."""
     if not 0 <= seconds <= MAX_RUN_TO_S:
         raise ValueError(f"run-to {seconds!r}: expected 0..{MAX_RUN_TO_S} virtual seconds")
-    return int(seconds * NS_PER_S)
+    return round(seconds * NS_PER_S)
