@@ -53,9 +53,9 @@ def save_emulation(emulation: Emulation, path: Path) -> Path:
 def read_emulation(path: Path) -> dict[str, dict[str, Any]]:
     """Machine name -> machine snapshot, from a file `save_emulation` (or `Save Machine Snapshot`) wrote."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise HarnessError(f"Load: {path} is not a readable snapshot ({exc})") from None
+        data = snapshot.read_json(path)
+    except ConfigError as exc:
+        raise HarnessError(f"Load: {exc}") from None
     if isinstance(data, dict) and data.get("format") == EMULATION_FORMAT:
         if data.get("version") != EMULATION_VERSION:
             raise HarnessError(f"Load: {path}: emulation snapshot version {data.get('version')}, "

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rp2350_emu import inputs
 from rp2350_emu.harness.log import LEVEL_NAMES, LEVELS, FileBackend, parse_level
 from rp2350_emu.monitor.analyzer import UartAnalyzer
-from rp2350_emu.monitor.args import arity, to_int, to_str
+from rp2350_emu.monitor.args import arity, checked, to_int, to_str
 from rp2350_emu.monitor.errors import MonitorError, MonitorQuit
 from rp2350_emu.monitor.format import CRLF, suggest
 from rp2350_emu.monitor.interpreter import Monitor
@@ -191,6 +192,7 @@ def _log_file(mon: Monitor, args: list[Token], st: Statement) -> str:
         raise MonitorError("logFile expects @path")
     path = Path(str(token.value))
     path = path if path.is_absolute() else mon.cwd / path
+    checked(inputs.output_file, path, "logFile")
     backend = FileBackend(path)
     mon.log_files.append(backend)
     mon.emulation.log.add(backend)
@@ -291,7 +293,9 @@ def _snapshot_path(mon: Monitor, args: list[Token], st: Statement, what: str) ->
 def _save(mon: Monitor, args: list[Token], st: Statement) -> str:
     from rp2350_emu.harness.snapshots import save_emulation
 
-    path = _snapshot_path(mon, args, st, "Save")
+    path = _snapshot_path(mon, args, st, "Save")  # a missing folder is made, as for failure snapshots
+    if path.is_dir():
+        raise MonitorError(f"Save: {path} is a directory, expected a file name (e.g. {path}/state.save)")
     with mon.emulation.lock:
         save_emulation(mon.emulation, path)
     return ""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rp2350_emu.errors import HarnessError
@@ -93,13 +96,14 @@ def run_monitor_cli(script: str | None, commands: list[str], interactive: bool |
 
     emu = emulation or Emulation()
     monitor = Monitor(emu, write=write)
+    monitor.stream = write  # every statement's output as soon as it ends, also from scripts
     emu.log.add(ConsoleBackend(write))
     runner = BackgroundRunner(emu, lambda msg: write(msg + "\n"))
     status = 0
     try:
         if script:
             try:
-                with emu.lock:
+                with emu.lock, cancel_on_ctrl_c(monitor):
                     write(monitor.execute_script(Path(script)))
             except MonitorError as exc:
                 sys.stderr.write(f"error: {exc}\n")
@@ -107,7 +111,7 @@ def run_monitor_cli(script: str | None, commands: list[str], interactive: bool |
         # as Renode's -e: each argument is split on `;` (outside quotes) into commands run in order
         for command in [part for argument in commands for part in split_semicolons(argument)]:
             try:
-                with emu.lock:
+                with emu.lock, cancel_on_ctrl_c(monitor):
                     write(monitor.execute(command, "<-e>"))
             except MonitorError as exc:
                 sys.stderr.write(f"error: {exc}\n")
@@ -123,6 +127,28 @@ def run_monitor_cli(script: str | None, commands: list[str], interactive: bool |
         runner.close()
         emu.close()
     return status
+
+
+@contextlib.contextmanager
+def cancel_on_ctrl_c(monitor: Monitor) -> Iterator[None]:
+    """While a command runs, the first Ctrl-C asks it to stop (monitor.cancel: `emulation RunFor`
+    ends at its next look); a second one interrupts whatever runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        if monitor.cancel.is_set():
+            raise KeyboardInterrupt
+        monitor.cancel.set()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    monitor.cancel.clear()
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        monitor.cancel.clear()
 
 
 def _prompt(monitor: Monitor) -> str:
@@ -149,16 +175,21 @@ def _interactive(monitor: Monitor, write: Callable[[str], None]) -> int:
             except EOFError:
                 write("\n")
                 return 0
+            except KeyboardInterrupt:  # Ctrl-C at the prompt: a fresh prompt, as in a shell
+                write("\n")
+                continue
             number += 1
             if not line.strip():
                 continue
             try:
-                with monitor.emulation.lock:
+                with monitor.emulation.lock, cancel_on_ctrl_c(monitor):
                     write(monitor.execute(line, "<stdin>", number))
             except MonitorQuit:
                 return 0
             except MonitorError as exc:
                 write(f"error: {exc}\n")
+            except KeyboardInterrupt:
+                write("interrupted (Ctrl-C): back at the prompt\n")
     finally:
         if readline is not None:
             try:
@@ -168,20 +199,40 @@ def _interactive(monitor: Monitor, write: Callable[[str], None]) -> int:
 
 
 def _from_stdin(monitor: Monitor, write: Callable[[str], None]) -> int:
-    """Script mode: statements from stdin; the first error stops with status 1.
+    """Script mode: statements from stdin, each run as soon as its lines have come (a pipe can
+    drive it line by line); the first error stops with status 1.
 
     If the script leaves the emulation started, keep running (paced) until
     interrupted, as Renode does.
     """
-    source = sys.stdin.read()
-    try:
-        with monitor.emulation.lock:
-            write(monitor.execute(source, "<stdin>"))
-    except MonitorQuit:
-        return 0
-    except MonitorError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return 1
+    for text, first in _stdin_statements():
+        try:
+            with monitor.emulation.lock, cancel_on_ctrl_c(monitor):
+                write(monitor.execute(text, "<stdin>", first))
+        except MonitorQuit:
+            return 0
+        except MonitorError as exc:
+            write(exc.output)
+            sys.stderr.write(f"error: {exc}\n")
+            return 1
     while monitor.emulation.started:
         threading.Event().wait(0.2)
     return 0
+
+
+def _stdin_statements() -> Iterator[tuple[str, int]]:
+    """(text, first line number) of each statement on stdin, as soon as its last line is read:
+    a triple-quoted string or a `macro name` / `set name` line waits for the lines it spans."""
+    pending, first, number = "", 1, 0
+    for line in iter(sys.stdin.readline, ""):
+        number += 1
+        pending += line
+        if pending.count('"""') % 2 or _VALUE_NEXT.match(pending.strip()):
+            continue
+        yield pending, first
+        pending, first = "", number + 1
+    if pending.strip():
+        yield pending, first
+
+
+_VALUE_NEXT = re.compile(r"^(macro|set)\s+[A-Za-z_]\w*$")

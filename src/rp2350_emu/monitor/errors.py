@@ -12,6 +12,7 @@ class MonitorError(HarnessError):
         self.message = message
         self.where = where
         self.included_from: list[str] = []
+        self.output = ""  # what the statements before the failing one printed (not streamed)
         super().__init__(message)
 
     def __str__(self) -> str:

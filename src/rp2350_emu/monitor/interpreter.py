@@ -11,6 +11,7 @@ and the file:line it came from; nothing is silently ignored.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,11 +54,14 @@ class Monitor:
         self.path: list[Path] = []
         self.usings: list[str] = ["sysbus."]
         self.origin_stack: list[Path] = []
+        self.script_stack: list[Path] = []  # the scripts being run, outermost first (include cycles)
         self.externals: dict[str, UartBridge] = {}
         self.analyzers: list[UartAnalyzer] = []
         self.quantum = "0.0001"
         self.recent = CacheBackend(limit=10_000)
         self.log_files: list[FileBackend] = []
+        self.cancel = threading.Event()  # set by Ctrl-C: a long command (RunFor) stops at its next look
+        self.stream: Callable[[str], None] | None = None  # set: each statement's output goes there at once
         emulation.log.add(self.recent)
         emulation.on_clear.append(self._emulation_cleared)
 
@@ -84,7 +88,25 @@ class Monitor:
             statements = split_statements(text, file, line)
         except ScriptSyntaxError as exc:
             raise MonitorError(exc.message, exc.where) from None
-        return "".join(self.run_statement(st) for st in statements)
+        return self._run_all(statements)
+
+    def _run_all(self, statements: list[Statement], where: str = "") -> str:
+        """Run statements in order; output goes to `stream` as it comes, or is returned. On an
+        error, the output of the statements before it is kept on the error (`output`)."""
+        out: list[str] = []
+        for st in statements:
+            try:
+                text = self.run_statement(st)
+            except MonitorError as exc:
+                if where:
+                    exc.included_from.append(where)
+                exc.output = "".join(out) + exc.output
+                raise
+            if self.stream is not None:
+                self.stream(text)
+            else:
+                out.append(text)
+        return "".join(out)
 
     def execute_script(self, path: Path, where: str = "") -> str:
         path = Path(path)
@@ -94,19 +116,18 @@ class Monitor:
             statements = read_script(path)
         except ScriptSyntaxError as exc:
             raise MonitorError(exc.message, exc.where or where) from None
-        self.origin_stack.append(path.resolve().parent)
-        out = []
+        key = path.resolve()
+        chain = [*self.script_stack, key]
+        if key in self.script_stack:
+            raise MonitorError("include: " + " -> ".join(map(str, chain)) + " includes itself; a script "
+                               "cannot include a script that is running (remove that include)", where)
+        self.origin_stack.append(key.parent)
+        self.script_stack.append(key)
         try:
-            for st in statements:
-                try:
-                    out.append(self.run_statement(st))
-                except MonitorError as exc:
-                    if where:
-                        exc.included_from.append(where)
-                    raise
+            return self._run_all(statements, where)
         finally:
             self.origin_stack.pop()
-        return "".join(out)
+            self.script_stack.pop()
 
     def run_statement(self, st: Statement) -> str:
         try:

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rp2350_emu import inputs
 from rp2350_emu.harness.bridges import PtyBridge, TcpBridge, UartBridge
 from rp2350_emu.harness.devices import Button, Led, UartPort
-from rp2350_emu.monitor.args import arity, to_bool, to_int, to_str
+from rp2350_emu.harness.log import LEVELS
+from rp2350_emu.monitor.args import arity, checked, to_bool, to_int, to_port, to_str
 from rp2350_emu.monitor.errors import MonitorError
 from rp2350_emu.monitor.format import fmt_bool
 from rp2350_emu.monitor.interpreter import Monitor
 from rp2350_emu.monitor.registry import method
 from rp2350_emu.monitor.script import Token
-from rp2350_emu.time.units import parse_interval
+from rp2350_emu.time.units import NS_PER_S, format_ns, parse_interval, unparsed_interval
+
+#: virtual time `emulation RunFor` runs between two looks at Ctrl-C
+RUN_FOR_CHUNK_NS = 50_000_000
 
 # -- emulation ------------------------------------------------------------------------------------
 
@@ -27,10 +32,25 @@ def emulation_run_for(mon: Monitor, _t: Any, args: list[Token], usage: str) -> s
         duration = parse_interval(text)
     except ValueError as exc:
         raise MonitorError(f"emulation RunFor: {exc}") from None
+    checked(inputs.seconds, duration / NS_PER_S, "emulation RunFor", allow_zero=True)
+    ignored = unparsed_interval(text)
+    if ignored:
+        mon.emulation.log.log(LEVELS["Warning"], "emulation", f"RunFor \"{text}\": Renode reads only "
+                              f"[[hh:]mm:]ss[.frac] and ignores {ignored!r}, so this runs {duration / NS_PER_S:g} s "
+                              "(as in Renode); write seconds, e.g. \"0.001\" for 1 ms", mon.emulation.now_ns)
     mon.emulation.runnable()
     mon.emulation.start()
+    mon.cancel.clear()
     try:
-        mon.emulation.advance(duration)
+        left = duration
+        while left > 0:  # in chunks, so that Ctrl-C (mon.cancel) ends it between two
+            if mon.cancel.is_set():
+                mon.cancel.clear()
+                raise MonitorError(f"emulation RunFor: interrupted (Ctrl-C) at virtual "
+                                   f"{format_ns(mon.emulation.now_ns)}; the emulation is paused there")
+            chunk = min(left, RUN_FOR_CHUNK_NS)
+            mon.emulation.advance(chunk)
+            left -= chunk
     finally:
         mon.emulation.pause()
     return ""
@@ -39,7 +59,7 @@ def emulation_run_for(mon: Monitor, _t: Any, args: list[Token], usage: str) -> s
 @method("emulation", "CreateServerSocketTerminal", 'emulation CreateServerSocketTerminal PORT "name" [telnetMode=true] [flushOnConnect=false]')
 def emulation_create_server_socket_terminal(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
     arity(args, 2, 4, usage)
-    port = to_int(args[0], "port")
+    port = to_port(args[0], "emulation CreateServerSocketTerminal")
     name = to_str(args[1], "terminal name")
     telnet = to_bool(args[2], "telnetMode") if len(args) > 2 else True
     flush = to_bool(args[3], "flushOnConnect") if len(args) > 3 else False

@@ -11,7 +11,7 @@ from typing import Any
 
 from rp2350_emu.backends import engine as engine_api
 from rp2350_emu.harness.log import LEVELS
-from rp2350_emu.monitor.args import arity, to_bool, to_int, to_str
+from rp2350_emu.monitor.args import arity, to_bool, to_int, to_port, to_str, to_uint
 from rp2350_emu.monitor.errors import MonitorError
 from rp2350_emu.monitor.format import CRLF, fmt_bool, fmt_hex, fmt_register
 from rp2350_emu.monitor.gdb_link import start_gdb_server
@@ -49,7 +49,7 @@ def machine_load_platform_description_from_string(mon: Monitor, _t: Any, args: l
 @method("machine", "StartGdbServer", 'machine StartGdbServer PORT [autostartEmulation=true]')
 def machine_start_gdb_server(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
     arity(args, 1, 3, usage)
-    port = to_int(args[0], "machine StartGdbServer")
+    port = to_port(args[0], "machine StartGdbServer")
     autostart = to_bool(args[1], "autostartEmulation") if len(args) > 1 else True
     handle = mon._machine()
     handle.require_engine("machine StartGdbServer")
@@ -108,21 +108,21 @@ def sysbus_load_binary(mon: Monitor, _t: Any, args: list[Token], usage: str) -> 
 
 def bus_access(mon: Monitor, args: list[Token], usage: str, width: int, write: bool) -> str:
     arity(args, 2 if write else 1, 2 if write else 1, usage)
-    address = to_int(args[0], "address")
+    address = to_uint(args[0], "address")
     engine = mon._engine("sysbus")
     mapped = getattr(engine.sysbus, "mapped", None)
     if mapped is not None and not mapped(address):
         # Renode: an access where nothing is mapped logs a warning; a read gives 0
         name = f"{'Write' if write else 'Read'}{_WORD_OF[width]}"
         if write:
-            value = to_int(args[1], "value")
+            value = to_uint(args[1], "value", 8 * width)
             text = f"{name} to non existing peripheral at 0x{address:X}, value 0x{value:X}."
         else:
             text = f"{name} from non existing peripheral at 0x{address:X}."
         mon.emulation.log.log(LEVELS["Warning"], "sysbus", text, mon.emulation.now_ns)
         return "" if write else fmt_hex(0, width)
     if write:
-        engine_api.bus_write(engine, address, to_int(args[1], "value"), width)
+        engine_api.bus_write(engine, address, to_uint(args[1], "value", 8 * width), width)
         return ""
     return fmt_hex(engine_api.bus_read(engine, address, width), width)
 
@@ -238,14 +238,19 @@ def emulation_is_started(mon: Monitor, _t: Any, args: list[Token], usage: str) -
     return fmt_bool(mon.emulation.started)
 
 
+#: the most instructions one `cpu Step` runs: more is a run, not a step (and would not answer for minutes)
+MAX_STEPS = 10_000_000
+
+
 @method("cpu", "Step", 'cpu Step [N]')
 def cpu_step(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
     """Renode: executes N instructions (default 1) and prints the PC; the emulation is then started
     with the CPU in SingleStep mode (`cpu ExecutionMode Continuous` lets it run again)."""
     arity(args, 0, 1, usage)
     count = to_int(args[0], "cpu Step") if args else 1
-    if count < 1:
-        raise MonitorError(f"cpu Step expects a positive number of instructions, got {count}")
+    if not 1 <= count <= MAX_STEPS:
+        raise MonitorError(f"cpu Step expects 1..{MAX_STEPS} instructions, got {count} (for longer, "
+                           'emulation RunFor "seconds")')
     handle = mon._machine()
     with mon.emulation.lock:
         pc = step_instructions(mon, handle, count)

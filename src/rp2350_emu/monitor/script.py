@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rp2350_emu.errors import ConfigError
+from rp2350_emu.inputs import decode_text
+
 
 class ScriptSyntaxError(Exception):
     """Malformed monitor input; `where` is "file:line" when known."""
@@ -201,7 +204,9 @@ def _range(text: str, where: str) -> Token:
 
 def read_script(path: Path) -> list[Statement]:
     try:
-        source = path.read_text(encoding="utf-8")
+        source = decode_text(path.read_bytes(), str(path))
     except OSError as exc:
         raise ScriptSyntaxError(f"cannot read script {path}: {exc.strerror}") from None
+    except ConfigError as exc:
+        raise ScriptSyntaxError(str(exc)) from None
     return split_statements(source, str(path))

@@ -123,13 +123,18 @@ def save(machine: Machine, path: str | Path, note: str = "") -> Path:
     return path
 
 
-def load(path: str | Path) -> dict[str, Any]:
+def read_json(path: str | Path) -> Any:
+    """A snapshot file's JSON; a missing, unreadable, non-UTF-8 or non-JSON file is one ConfigError."""
     text = text_file(path)
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except ValueError as exc:
         raise ConfigError(f"{path}: not a snapshot: not JSON ({exc}); expected a file written by "
                           "--save-snapshot or the monitor's Save") from None
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    data = read_json(path)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConfigError(f"{path}: not an rp2350-emu snapshot (expected format {FORMAT!r})")
     if data.get("version") != VERSION:

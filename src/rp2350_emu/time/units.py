@@ -34,6 +34,12 @@ def parse_interval(text: str) -> int:
     return total
 
 
+def unparsed_interval(text: str) -> str:
+    """What `parse_interval` ignores of `text` (a unit suffix, a sign), "" if nothing."""
+    match = _INTERVAL.search(text)
+    return "" if match is None else (text[:match.start()] + text[match.end():]).strip()
+
+
 def seconds_to_ns(seconds: float | str | Decimal) -> int:
     """Seconds (keyword argument) -> integer nanoseconds, without float drift.
 
