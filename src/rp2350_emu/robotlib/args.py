@@ -19,19 +19,30 @@ and we say *why* nothing matched, which Renode does not.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rp2350_emu.errors import HarnessError
+from rp2350_emu import inputs
+from rp2350_emu.errors import ConfigError, HarnessError
 
+#: keywords that check their durations themselves, with Renode's own texts (LEDTester.ValidateArgument:
+#: "ArgumentException: Value must not be negative, but was -1 / Parameter name: timeout"); for them
+#: only what Renode could not even hold (NaN, infinite, absurdly large) is refused here
+RENODE_VALIDATES = {"Create LED Tester", "Assert LED State", "Assert And Hold LED State", "Assert LED Is Blinking",
+                    "Assert LED Duty Cycle"}
 _NAMED = re.compile(r"^([a-zA-Z0-9_]+)=(.+)", re.DOTALL)
 _REQUIRED = object()
 
 
 class ArgumentMismatch(HarnessError):
     """No overload of the keyword accepts these arguments."""
+
+
+class BadArgument(HarnessError):
+    """An argument of the right type with a value the keyword cannot use (a negative timeout)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,14 @@ def bind(keyword: str, params: Sequence[Param], args: Sequence[Any]) -> dict[str
             values[target.name] = convert(value, target)
         except ValueError as exc:
             raise mismatch(str(exc)) from None
+        number = values[target.name]
+        if target.type.rstrip("?") == "float" and number is not None:
+            if keyword in RENODE_VALIDATES and math.isfinite(number) and number <= inputs.MAX_SECONDS:
+                continue
+            try:  # every float a keyword takes is a duration, tolerance or ratio: finite, 0 or more
+                inputs.seconds(number, f"{keyword}: argument {target.name}", allow_zero=True)
+            except ConfigError as exc:
+                raise BadArgument(f"{exc} (given as {arg!r})") from None
     for param in params:
         if param.name not in values:
             if param.required:
