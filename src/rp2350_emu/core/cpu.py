@@ -118,6 +118,7 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
         self._watch_unmask = False
         self._deadline_cycles = 0
         self._wfe_resume_pc: int | None = None
+        self._stop_on_write = False  # end slices at MMIO writes (a run_until predicate is waiting)
         self._stalls = 0
         self.reset_fast_paths()
 
@@ -255,14 +256,22 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
     def run(self, deadline_ns: int, predicate: Callable[[], bool] | None = None) -> bool:
         """Run until `deadline_ns` or until `predicate()` is true (-> True).
 
-        The predicate is checked between slices and after events; an error
-        stops the run with an EmulationError.
+        The predicate is checked between slices, after events and after each
+        instruction that writes MMIO (what can make it true), so the moment it
+        holds does not depend on slice lengths; an error stops the run with an
+        EmulationError.
         """
-        sched = self.scheduler
-        scs = self.scs
-        assert scs is not None, "no NVIC/SCS attached"
-        nvic = scs.nvic
+        assert self.scs is not None, "no NVIC/SCS attached"
         self._deadline_cycles = self.cycles_at(deadline_ns)
+        outer, self._stop_on_write = self._stop_on_write, predicate is not None
+        try:
+            return self._run_loop(deadline_ns, predicate)
+        finally:
+            self._stop_on_write = outer
+
+    def _run_loop(self, deadline_ns: int, predicate: Callable[[], bool] | None) -> bool:
+        sched = self.scheduler
+        nvic = self.scs.nvic
         while True:
             now = self.ns_of(self.cycles)
             sched.advance_to(now)

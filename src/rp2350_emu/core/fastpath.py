@@ -99,10 +99,15 @@ class FastPaths:
                 matched[k] = 0
 
     def watch_write(self) -> None:
-        """An MMIO write: whatever loop this is, it is not idle."""
+        """An MMIO write: whatever loop this is, it is not idle. While a run waits for a
+        predicate, the slice ends after the writing instruction: a write is what can make
+        the predicate true, so it is checked at that instruction, whatever the slices
+        (skipping on or off) would have been."""
         if self._verifying:
             self._pass_dirty = True
             return
+        if self._stop_on_write:
+            self.request_exit()
         self._forget_reads()
 
     def _forget_reads(self) -> None:
