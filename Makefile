@@ -134,8 +134,11 @@ test-only:
 # The images whose guests run on their own (trap stops, servo and loader need
 # a PWM model and an upload)
 BENCH_ELFS := $(patsubst %,build/%.elf,blinky button uart-echo compute)
-bench: setup $(BENCH_ELFS)
-	$(VENV)/bin/rp2350-emu bench $(BENCH_ELFS)
+# `rp2350-emu bench`: both flavours side by side (build/*.elf, build/busywait/*.elf), C kernels in the
+# engine, bare Unicorn and QEMU; takes a few minutes
+bench: setup $(ELFS)
+	@$(MAKE) --no-print-directory firmware FLAVOUR=busywait
+	$(VENV)/bin/rp2350-emu bench
 	$(VENV)/bin/rp2350-emu report $(BENCH_ELFS)
 
 debug: setup $(ELFS)

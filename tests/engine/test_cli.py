@@ -71,13 +71,6 @@ def test_bad_elf_exits_2(capsys, tmp_path):
     assert err == f"rp2350-emu: {tmp_path / 'missing.elf'}: no such file\n"
 
 
-def test_bench_reports_speed(capsys, elf_dir):
-    code, out, _ = run_cli(capsys, "bench", str(elf_dir / "uart.elf"), "--seconds", "0.01")
-    assert code == 0
-    assert re.search(r"bare unicorn tight loop: +[\d.]+ MIPS free-running", out)
-    assert re.search(r"uart\.elf: 0\.010 virtual s in [\d.]+ wall s = [\d.]+x real time; executed \d+ insns", out)
-
-
 def test_events_are_streamed_and_the_log_stays_bounded(elf_dir, tmp_path, capsys) -> None:
     """`run` writes --events and the fingerprint from listeners: the same as the whole log."""
     import json

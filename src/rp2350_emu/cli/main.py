@@ -2,7 +2,7 @@
 
 Subcommands (argparse subparsers, so others can add theirs):
   run    run one ELF, print UART lines and pin changes with virtual times
-  bench  speed figures per ELF against bare Unicorn
+  bench  speed figures of both flavours against their goals, bare Unicorn and QEMU
   guest  compile and package WebAssembly guests for the loader image
 
 Exit status (always one line on stderr, never a traceback):
@@ -52,12 +52,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from rp2350_emu.insight.bench import bare_dispatch_mips, bare_unicorn_mips, bench_firmware, report
-    from rp2350_emu.platform.paths import default_repl
+    from pathlib import Path
 
-    repl = args.repl or default_repl()
-    results = [bench_firmware(elf, repl, args.seconds, args.mips) for elf in args.elf]
-    for line in report(results, bare_unicorn_mips(), bare_dispatch_mips()):
+    from rp2350_emu.insight.bench import run_bench
+
+    build = Path(args.build)
+    if not (build / "blinky.elf").is_file() and not (build / "busywait" / "blinky.elf").is_file():
+        raise UsageError(f"--build {build}: no blinky.elf there or in busywait/ (make firmware-all builds both)")
+    for line in run_bench(build, quick=args.quick, runs=args.runs,
+                          log=lambda text: print(text, file=sys.stderr, flush=True)):
         print(line)
     return 0
 
@@ -102,11 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     web_cli.add_run_options(run)  # --web (the board in a browser page)
     guest_cli.add_run_options(run)  # --guest, --upload (the loader image)
     run.set_defaults(func=cmd_run)
-    bench = sub.add_parser("bench", help="emulated MIPS, real-time ratio, bare Unicorn comparison")
-    bench.add_argument("elf", nargs="+", help="firmware ELFs")
-    bench.add_argument("--seconds", type=cli_args.seconds, default=1.0, help="virtual seconds per ELF (default 1)")
-    bench.add_argument("--repl", help="platform description (default platforms/boards/pico2.repl)")
-    bench.add_argument("--mips", type=cli_args.mips, help="instructions per microsecond")
+    bench = sub.add_parser("bench", help="speed figures of both firmware flavours against their goals, "
+                           "bare Unicorn and QEMU")
+    bench.add_argument("--build", default="build", help="where the images are: DIR/*.elf and DIR/busywait/*.elf "
+                       "(default build)")
+    bench.add_argument("--runs", type=int, help="runs per figure, the median is shown (default 3)")
+    bench.add_argument("--quick", action="store_true", help="tiny budget: every row, rough figures (for tests)")
     bench.set_defaults(func=cmd_bench)
     harness_cli.register(sub)  # monitor, test (the harness's subcommands)
     insight_cli.register(sub)  # report
