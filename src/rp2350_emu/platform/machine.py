@@ -288,8 +288,13 @@ class Machine:
         return self._pin_controller().pin(n)
 
     def _pin_controller(self) -> PinController:
+        # isinstance on a runtime-checkable Protocol is slow and the harness asks per pin access
+        found = self.__dict__.get("_pin_controller_found")
+        if found is not None:
+            return found
         for model in self.peripherals.values():
             if isinstance(model, PinController):
+                self._pin_controller_found = model
                 return model
         raise ConfigError(f"{', '.join(self.platform.files)}: no GPIO controller in the platform")
 
