@@ -115,18 +115,3 @@ def test_run_refuses_with_one_line(firmware, tmp_path, args, code, phrases):
         assert one_line(outcome).startswith("rp2350-emu"), outcome.err
     assert contents(tmp_path) == before  # nothing written, nothing lost
 
-
-BENCH = [
-    pytest.param(["--seconds", "nan"], ["--seconds", "not a finite number"], id="bench:seconds-nan"),
-    pytest.param(["--mips", "0"], ["--mips", "greater than 0"], id="bench:mips-zero"),
-    pytest.param(["ELF={tmp}/none.elf"], ["none.elf: no such file"], id="bench:elf-missing"),
-]
-
-
-@pytest.mark.parametrize(("args", "phrases"), BENCH)
-def test_bench_refuses_with_one_line(firmware, tmp_path, args, phrases):
-    argv = _argv(args, firmware["uart-echo"], tmp_path)
-    argv[0] = "bench"
-    outcome = cli(*argv)
-    for phrase in phrases:
-        assert_clean(outcome, 2, phrase)

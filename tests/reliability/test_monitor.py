@@ -171,6 +171,18 @@ def test_stdin_is_run_line_by_line_as_it_arrives():
         proc.wait()
 
 
+def _wait_for_prompts(proc: subprocess.Popen[str], count: int, seconds: float = 30) -> str:
+    """Read the interactive monitor's output until `count` prompts have been shown; returns it."""
+    assert proc.stdout is not None
+    fd, text, deadline = proc.stdout.fileno(), "", time.monotonic() + seconds
+    while text.count(") ") < count:
+        assert time.monotonic() < deadline, f"prompts so far: {text!r}"
+        ready, _, _ = select.select([fd], [], [], 1)
+        if ready:
+            text += os.read(fd, 4096).decode()
+    return text
+
+
 def test_ctrl_c_cancels_the_running_command_and_returns_to_the_prompt(firmware):
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     code = "from rp2350_emu.monitor.console import run_monitor_cli as r; raise SystemExit(r(None, [], True))"
@@ -178,15 +190,18 @@ def test_ctrl_c_cancels_the_running_command_and_returns_to_the_prompt(firmware):
                             stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
     try:
         assert proc.stdin is not None
-        proc.stdin.write(_setup(firmware["uart-echo"]) + 'emulation RunFor "3600"\n')
+        proc.stdin.write(_setup(firmware["uart-echo"]) + 'emulation RunFor "31536000"\n')
         proc.stdin.flush()
-        time.sleep(2)  # RunFor is running (an hour of virtual time takes far longer)
+        seen = _wait_for_prompts(proc, 4)  # the 4th statement, RunFor of a virtual year, has been read
+        time.sleep(1)
+        assert proc.poll() is None
         proc.send_signal(signal.SIGINT)
         proc.stdin.write('$a="still here"\n$a\nquit\n')
         proc.stdin.flush()
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
+    out = seen + out
     assert "Traceback" not in out + err, out + err
     assert proc.returncode == 0, out + err
     assert "emulation RunFor: interrupted (Ctrl-C) at virtual" in out
