@@ -64,6 +64,8 @@ class FastPaths:
         self._probe_wait = 0
         self._probe_failures = 0
         self._probe_armed = False
+        #: (read address, reads per pass found) -> reads per pass a verified pass had
+        self._good_passes: dict[tuple[int, int], int] = {}
 
     # -- observation (MMIO callbacks, inside a slice) ---------------------------------------
     def watch_read(self, address: int, value: int, device: Any, offset: int) -> None:
@@ -155,16 +157,26 @@ class FastPaths:
         the same state may be part of a longer one (an unrolled loop: k, 2k, 4k reads)."""
         reads = self._reads
         k = candidate[0]
-        while k <= MAX_PERIOD_READS and k < len(reads):
-            period = reads[-1][2] - reads[-1 - k][2]
+        # the pass length that worked last time this loop was found comes first (a poll entered
+        # again after each UART byte); the verification still decides, the order only saves passes
+        key = (reads[-1][0], k)
+        tries = [k << i for i in range(MAX_PERIOD_READS) if k << i <= MAX_PERIOD_READS]
+        known = self._good_passes.get(key)
+        if known in tries:
+            tries.remove(known)
+            tries.insert(0, known)
+        for n in tries:
+            if n >= len(reads):
+                continue
+            period = reads[-1][2] - reads[-1 - n][2]
             if self._skip_limit() - self.cycles < 2 * period:
                 break  # the next event is too close to be worth it
-            if self._verify_pass(period, [(a, v) for a, v, _ in reads[-k:]]):
+            if self._verify_pass(period, [(a, v) for a, v, _ in reads[-n:]]):
+                self._good_passes[key] = n
                 self._skip_passes(period)
                 self._probe_failures = 0
                 self._forget_reads()
                 return
-            k *= 2
         self._read_backoff = POLL_BACKOFF
         self._forget_reads()
 
