@@ -129,6 +129,7 @@ test-only:
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot robot/*.robot robot/builtin/*.robot
+	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot-busywait --variable BUILD:$(CURDIR)/build/busywait robot/*.robot
 	$(VENV)/bin/python -m pytest -q
 
 # The images whose guests run on their own (trap stops, servo and loader need

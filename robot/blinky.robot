@@ -10,7 +10,9 @@ virtual time moves only inside waits, in Renode as in the built-in engine.
 ${UART}             sysbus.uart0
 ${LED}              sysbus.gpio.led
 ${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
-${BIN}              ${CURDIR}/../build/blinky.elf
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+${BUILD}            ${CURDIR}/../build
+${BIN}              ${BUILD}/blinky.elf
 
 
 *** Keywords ***

@@ -11,7 +11,9 @@ ${UART}             sysbus.uart0
 ${LED}              sysbus.gpio.led
 ${BUTTON}           sysbus.gpio.button
 ${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
-${BIN}              ${CURDIR}/../build/button.elf
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+${BUILD}            ${CURDIR}/../build
+${BIN}              ${BUILD}/button.elf
 
 
 *** Keywords ***

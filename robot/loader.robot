@@ -19,7 +19,9 @@ ${LED}              sysbus.gpio.led
 ${BUTTON}           sysbus.gpio.button
 ${SCRIPT}           ${CURDIR}/../renode/loader.resc
 ${WITH_GUEST}       ${CURDIR}/../renode/loader-guest.resc
-${BIN}              ${CURDIR}/../build/loader.elf
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+${BUILD}            ${CURDIR}/../build
+${BIN}              ${BUILD}/loader.elf
 ${GUESTS}           ${CURDIR}/../build/guest
 ${HOSTILE}          ${CURDIR}/../build/hostile
 ${READY}            loader: ready for upload (protocol 1)

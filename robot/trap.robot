@@ -8,7 +8,9 @@ Shows how suites catch a trapping guest with a failing UART string.
 ${UART}             sysbus.uart0
 ${LED}              sysbus.gpio.led
 ${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
-${BIN}              ${CURDIR}/../build/trap.elf
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+${BUILD}            ${CURDIR}/../build
+${BIN}              ${BUILD}/trap.elf
 ${TRAP}             *** guest trap:
 
 

@@ -8,7 +8,9 @@ Remote library as XML-RPC binary and `Write To Uart` then fails to convert it.
 *** Variables ***
 ${UART}             sysbus.uart0
 ${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
-${BIN}              ${CURDIR}/../build/uart-echo.elf
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+${BUILD}            ${CURDIR}/../build
+${BIN}              ${BUILD}/uart-echo.elf
 
 
 *** Keywords ***

@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from robot.api import get_model
+from robot.api import get_model, get_resource_model
+from robot.libdocpkg import LibraryDocumentation
 from robot.libraries.BuiltIn import BuiltIn
 
 from tests.renode.helpers import REPO
 
-SUITES = sorted((REPO / "robot").glob("*.robot"))
+SUITES = sorted((REPO / "robot").glob("*.robot")) + sorted((REPO / "robot").glob("*.resource"))
 
 
 def _norm(name: str) -> str:
@@ -27,10 +28,27 @@ def _builtin_keywords() -> set[str]:
     return {_norm(name) for name in dir(BuiltIn) if not name.startswith("_") and callable(getattr(BuiltIn, name))}
 
 
+def _imported_keywords(model, path: Path) -> set[str]:
+    """Keywords of the Resource files and by-path Python libraries a suite imports (both load
+    in renode-test's Robot as well: they run in Robot's process, not in Renode)."""
+    names: set[str] = set()
+    for node in _walk(model):
+        kind = type(node).__name__
+        if kind not in ("ResourceImport", "LibraryImport") or "${CURDIR}" not in (node.name or ""):
+            continue
+        target = Path(node.name.replace("${CURDIR}", str(path.parent))).resolve()
+        if kind == "ResourceImport":
+            names |= {_norm(kw.name) for section in get_resource_model(str(target)).sections
+                      if type(section).__name__ == "KeywordSection" for kw in section.body}
+        elif target.suffix == ".py":
+            names |= {_norm(kw.name) for kw in LibraryDocumentation(str(target)).keywords}
+    return names
+
+
 def suite_problems(path: Path) -> list[str]:
     """`file:line: what` for unknown keywords and paths not anchored on ${CURDIR}."""
-    model = get_model(str(path))
-    known = _renode_keywords() | _builtin_keywords()
+    model = get_resource_model(str(path)) if path.suffix == ".resource" else get_model(str(path))
+    known = _renode_keywords() | _builtin_keywords() | _imported_keywords(model, path)
     own = {_norm(kw.name) for section in model.sections if type(section).__name__ == "KeywordSection"
            for kw in section.body}
     problems = []

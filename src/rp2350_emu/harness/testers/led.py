@@ -8,6 +8,7 @@ between the moments the harness happened to look.
 from __future__ import annotations
 
 import struct
+from itertools import pairwise
 
 from rp2350_emu.errors import HarnessError
 from rp2350_emu.harness.devices import Led
@@ -131,27 +132,28 @@ class LedTester:
 
     def assert_duty_cycle(self, test_ns: int, expected: float, tolerance: float = 0.05,
                           pause: bool = False) -> None:
+        """Renode's accounting: the first change in the window only synchronises; every later
+        change closes a high or a low interval; the ratio is high / (high + low) of those. Both
+        bounds are checked (Renode 1.16.1 checks only `percent < expected - tolerance * 100`)."""
         if not 0 <= expected <= 1 or not 0 <= tolerance <= 1:
             raise HarnessError("expectedDutyCycle and tolerance must be in [0; 1]")
         changes = self.led.changes
-        state = self.led.state
+        _ = self.led.state  # bring the history up to date before counting
         first = len(changes)
-        start = last = self.led.handle.now_ns
         self.emulation.start()
         self.emulation.advance(test_ns)
-        # High time over the whole window, partial intervals at both ends included.
-        high = 0
-        for t, new_state in changes[first:]:
-            if state:
-                high += t - last
-            state, last = new_state, t
-        end = self.led.handle.now_ns
-        if state:
-            high += end - last
-        if end == start:
-            raise TesterFailure("Duty cycle assertion not met: no virtual time passed")
-        ratio = high / (end - start)
-        if abs(ratio - expected) > tolerance:
-            raise TesterFailure(f"Duty cycle assertion not met: expected {expected} with tolerance "
-                                f"{tolerance}, but got {ratio:.4f}")
+        window = changes[first:]
+        high = low = 0
+        for (t0, _s), (t1, new_state) in pairwise(window):
+            if new_state:
+                low += t1 - t0
+            else:
+                high += t1 - t0
+        if high + low == 0:
+            raise TesterFailure(f"Fill assertion not met: the LED changed state {len(window)} time(s) in "
+                                f"{format_ns(test_ns)}; a duty cycle needs two changes or more")
+        percent = high / (high + low) * 100
+        if abs(percent - expected * 100) > tolerance * 100:
+            raise TesterFailure(f"Fill assertion not met: expected {expected} with tolerance "
+                                f"{tolerance * 100:g}%, but got {percent:.15g}")
         self._finish(pause)
