@@ -122,12 +122,16 @@ def test_platform_names(tmp_path):
     assert machine.led.pin == 25 and machine.button.pin == 15 and machine.button.invert
 
 
-def test_board_is_the_soc_plus_led_and_button():
+def test_board_is_the_soc_plus_led_button_and_servo():
     soc, board = Machine.from_repl(SOC), Machine.from_repl(PLATFORM)
     assert soc.pin_devices == {}
-    assert {n: (d.kind, d.controller, d.pin, d.invert) for n, d in board.pin_devices.items()} == \
-        {"led": ("LED", "gpio", 25, False), "button": ("Button", "gpio", 15, True)}
-    assert soc.peripheral_names() == [n for n in board.peripheral_names() if n not in ("led", "button")]
+    assert {n: (d.kind, d.controller, d.pin, d.invert) for n, d in board.pin_devices.items()} == {
+        "led": ("LED", "gpio", 25, False),
+        "button": ("Button", "gpio", 15, True),
+        "servo": ("LED", "gpio", 6, False),
+    }
+    board_only = ("led", "button", "servo")
+    assert soc.peripheral_names() == [n for n in board.peripheral_names() if n not in board_only]
 
 
 def test_the_old_platform_path_still_names_the_board():
