@@ -2,6 +2,7 @@
 // Started by tests/web/test_browser.py: node browser.mjs CASE URL OUTDIR
 // Prints one JSON line with what the page saw; pytest makes the assertions
 // it can (timings against the emulator's own output), this script the rest.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +111,24 @@ const cases = {
     const c = await open(browser);
     const reopened = await c.page.evaluate(() => ({ nowNs: window.rp2350.nowNs, uart: window.rp2350.uart }));
     return { seenA, seenB, before, reopened, errors: [...a.errors, ...b.errors, ...c.errors] };
+  },
+
+  // the loader image: a packaged guest dropped on the page is uploaded, then runs (blinks)
+  async loader(browser) {
+    const { page, errors } = await open(browser);
+    await page.check('#fast');
+    await page.waitForSelector('#upload:text("the loader is waiting for an upload")', { timeout: 20000 });
+    const bytes = [...readFileSync(process.env.CWASM)];
+    const drop = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'blinky.cwasm'));
+      return dt;
+    }, bytes);
+    await page.dispatchEvent('body', 'drop', { dataTransfer: drop });
+    await page.waitForSelector('#upload.done', { timeout: 60000 });
+    const done = await page.textContent('#upload');
+    await page.waitForFunction(() => window.ledDom.length >= 2, null, { timeout: 20000 });
+    return { done, uart: await page.evaluate(() => window.rp2350.uart), errors };
   },
 
   // a picture of the page after some typing and button presses

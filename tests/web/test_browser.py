@@ -34,10 +34,10 @@ def browser_tools() -> None:
         pytest.fail("; ".join(problems) + ": `make setup` installs them", pytrace=False)
 
 
-def browse(case: str, url: str) -> dict:
+def browse(case: str, url: str, **env: str) -> dict:
     RESULTS.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(["node", str(SCRIPT), case, url, str(RESULTS)], capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=120, check=False, env={**os.environ, **env})
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     assert lines, f"browser.mjs {case}: no result (exit {proc.returncode}): {proc.stdout}{proc.stderr}"
     result = json.loads(lines[-1])
@@ -94,6 +94,14 @@ def test_two_pages_see_the_same_board_and_a_reopened_page_its_state(browser_tool
     common = [c for c in a if c["now_ns"] >= b[0]["now_ns"]]
     assert [(c["on"], c["now_ns"]) for c in common] == [(c["on"], c["now_ns"]) for c in b[:len(common)]]
     assert result["reopened"]["nowNs"] >= result["before"], "virtual time went back when a page was reopened"
+
+
+def test_a_dropped_cwasm_goes_to_the_loader(browser_tools, firmware) -> None:
+    cwasm = REPO / "build" / "guest" / "blinky.cwasm"
+    with web_run(str(firmware["loader"]), "--web", "0") as run:
+        result = browse("loader", run.url, CWASM=str(cwasm))
+    assert result["done"] == f"blinky.cwasm: {cwasm.stat().st_size} bytes received by the loader"
+    assert "loader: upload guest accepted" in result["uart"], result["uart"]
 
 
 def test_screenshot(browser_tools, firmware, tmp_path) -> None:

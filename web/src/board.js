@@ -74,6 +74,12 @@ export function drawBoard(container, { onButton }) {
   el('rect', { x: OX + 6.4, y: OY + 4.6, width: 1.6, height: 1.2, rx: 0.2, class: 'led-body' }, led);
   el('text', { x: OX + 7.2, y: OY + 3.5, class: 'silk-small' }, svg, 'LED GP25');
 
+  // the button's wires (under the pads and their labels)
+  const bx = padX(16.5);
+  const by = OY + H + 17;
+  el('path', { d: `M ${padX(19)} ${OY + H - 1.61} V ${by - 3.5} H ${bx + 2.5} V ${by - 2.6}`, class: 'wire wire-gp' }, svg);
+  el('path', { d: `M ${padX(17)} ${OY + H - 1.61} V ${by - 5.5} H ${bx - 2.5} V ${by - 2.6}`, class: 'wire wire-gnd' }, svg);
+
   // edge pads
   const pads = {};
   const addPad = (label, i, top) => {
@@ -90,10 +96,6 @@ export function drawBoard(container, { onButton }) {
   TOP.forEach((label, i) => addPad(label, i, true));
 
   // the push button on GPIO15 (pad 20), its other leg to GND (pad 18)
-  const bx = padX(16.5);
-  const by = OY + H + 17;
-  el('path', { d: `M ${padX(19)} ${OY + H - 1.61} V ${by - 3.5} H ${bx + 2.5} V ${by - 2.6}`, class: 'wire wire-gp' }, svg);
-  el('path', { d: `M ${padX(17)} ${OY + H - 1.61} V ${by - 5.5} H ${bx - 2.5} V ${by - 2.6}`, class: 'wire wire-gnd' }, svg);
   const button = el('g', { id: 'button', class: 'button', tabindex: '0', role: 'button',
     'aria-pressed': 'false', 'data-pressed': '0', 'aria-label': 'push button on GPIO15' }, svg);
   el('rect', { x: bx - 4, y: by - 3, width: 8, height: 8, rx: 0.6, class: 'button-base' }, button);

@@ -12,7 +12,7 @@ const CALLS_SHOWN = 300;
 const NOTICES_SHOWN = 8;
 
 // What the page has seen, for people and for the end-to-end tests.
-const seen = { uart: '', led: false, ledChanges: [], state: 'connecting', nowNs: 0, hello: 0 };
+const seen = { uart: '', led: false, fast: null, ledChanges: [], state: 'connecting', nowNs: 0, hello: 0 };
 window.rp2350 = seen;
 
 let ws = null;
@@ -105,7 +105,12 @@ function showState(m) {
   $('vtime').textContent = fmtTime(m.now_ns);
   $('speed').textContent = m.speed ? `×${m.speed.toFixed(2)} real time` : '-';
   $('pause').textContent = m.state === 'paused' ? 'Resume' : 'Pause';
-  $('fast').checked = m.fast;
+  // the box follows the board only when the board's setting changes (a click is not undone by a tick
+  // that left before the server had it)
+  if (m.fast !== seen.fast) {
+    seen.fast = m.fast;
+    $('fast').checked = m.fast;
+  }
   if (m.led !== seen.led) {
     seen.led = m.led;
     seen.ledChanges.push({ on: m.led, wall: Date.now(), now_ns: m.now_ns });
