@@ -288,15 +288,13 @@ class Machine:
         return self._pin_controller().pin(n)
 
     def _pin_controller(self) -> PinController:
-        # isinstance on a runtime-checkable Protocol is slow and the harness asks per pin access
-        found = self.__dict__.get("_pin_controller_found")
-        if found is not None:
-            return found
-        for model in self.peripherals.values():
-            if isinstance(model, PinController):
-                self._pin_controller_found = model
-                return model
-        raise ConfigError(f"{', '.join(self.platform.files)}: no GPIO controller in the platform")
+        # found once: isinstance on a runtime-checkable Protocol is slow, and asked per pin access
+        if (found := self.__dict__.get("_pin_controller_found")) is None:
+            found = next((m for m in self.peripherals.values() if isinstance(m, PinController)), None)
+            if found is None:
+                raise ConfigError(f"{', '.join(self.platform.files)}: no GPIO controller in the platform")
+            self._pin_controller_found = found
+        return found
 
     @property
     def now_ns(self) -> int:
