@@ -120,8 +120,9 @@ lint:
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/lint-imports --no-cache
 
-# Both flavours: the suites and the firmware tests run on each
-test: setup $(ELFS)
+# Both flavours: the suites and the firmware tests run on each; robot/loader.robot
+# uploads the hostile guests (build/hostile/)
+test: setup $(ELFS) build/.hostile-stamp
 	@$(MAKE) --no-print-directory firmware FLAVOUR=busywait
 	@$(MAKE) --no-print-directory test-only
 
