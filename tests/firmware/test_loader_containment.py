@@ -1,6 +1,7 @@
 """Containment on the real loader image, both flavours: every hostile or broken
-guest ends in one line naming what is wrong, no refused pin moves, and the
-loader then takes the next upload and runs it (docs/loader.md)."""
+guest ends in one line naming what is wrong, no refused pin moves, the engine's
+containment check finds no write by the interpreter outside the heap arena, and
+the loader then takes the next upload and runs it (docs/loader.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from rp2350_emu.guests.package import build_package, open_package, parse_header
 from rp2350_emu.guests.session import place_in_flash, upload_over_uart
 from rp2350_emu.guests.upload import READY_LINE
+from rp2350_emu.insight.containment import ContainmentChecker
 from rp2350_emu.platform.machine import Machine
 from tests.firmware.helpers import REPL, REPO, S, pin_changes
 from tests.firmware.loader_helpers import GUEST_DIR, lines, run_until_line
@@ -82,9 +84,15 @@ LED_LEVELS = {"returns": [1, 0], "host-call-flood": [1, 0]}
 def test_hostile_guest_from_flash_then_a_good_upload(loader: Path, hostile_guests: Path, boot_levels,
                                                      name: str) -> None:
     m = boot(loader, (hostile_guests / f"{name}.cwasm").read_bytes())
+    checker = ContainmentChecker(m).arm()
     got = run_until_line(m, READY_LINE, timeout_ns=10 * S)
     assert HOSTILE[name] in got, got[-4:]
     assert got[-1] == READY_LINE
+    # checked by the engine, not by the firmware's word: the interpreter wrote no
+    # firmware RAM outside the heap arena and no peripheral (insight/containment.py)
+    report = checker.finish()
+    assert report.started == ("rejected" not in HOSTILE[name]), name  # a refused guest never runs
+    assert report.violations == [], [v.text() for v in report.violations]
     for pin in GUARDED_PINS:
         extra = LED_LEVELS.get(name, []) if pin == 25 else []
         assert levels(m, pin) == boot_levels[pin] + extra, (name, pin)
@@ -101,8 +109,11 @@ def test_a_refused_pin_never_changes_and_the_console_still_works(loader: Path, h
     """Uploaded this time: the trap names the pin, GPIO0/1/15 see no event
     beyond board init, and UART0 (pins 0 and 1) still carries the next upload."""
     m = boot(loader)
+    checker = ContainmentChecker(m).arm()
     upload(m, (hostile_guests / f"{name}.cwasm").read_bytes())
     got = run_until_line(m, "*** guest trap", timeout_ns=2 * S)
+    report = checker.finish()
+    assert report.ok, [v.text() for v in report.violations]
     traps = [line for line in got if line.startswith("*** guest trap")]
     assert traps == [f"*** guest trap: {expected}; the guest is granted GPIO25 only"]
     for pin in GUARDED_PINS:
