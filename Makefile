@@ -126,11 +126,16 @@ test: setup $(ELFS) build/.hostile-stamp
 	@$(MAKE) --no-print-directory firmware FLAVOUR=busywait
 	@$(MAKE) --no-print-directory test-only
 
+# the guest suites, run once more on the loader image (robot/boot.resource)
+GUEST_SUITES := robot/blinky.robot robot/button.robot robot/uart-echo.robot robot/servo.robot
+
 test-only:
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot robot/*.robot robot/builtin/*.robot
 	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot-busywait --variable BUILD:$(CURDIR)/build/busywait robot/*.robot
+	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot-loader --variable LOADER:$(CURDIR)/build/loader.elf $(GUEST_SUITES)
+	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot-loader-busywait --variable BUILD:$(CURDIR)/build/busywait --variable LOADER:$(CURDIR)/build/busywait/loader.elf $(GUEST_SUITES)
 	$(VENV)/bin/python -m pytest -q
 
 # The images whose guests run on their own (trap stops, servo and loader need

@@ -6,19 +6,23 @@ Every wait pauses the emulation where it matched (defaultPauseEmulation), so
 virtual time moves only inside waits, in Renode as in the built-in engine.
 
 
+*** Settings ***
+Resource            ${CURDIR}/boot.resource
+
+
 *** Variables ***
 ${UART}             sysbus.uart0
 ${LED}              sysbus.gpio.led
 ${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
-# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image;
+# LOADER:$PWD/build/loader.elf for this guest on the loader, robot/boot.resource)
 ${BUILD}            ${CURDIR}/../build
 ${BIN}              ${BUILD}/blinky.elf
 
 
 *** Keywords ***
 Create Machine
-    Execute Command    $bin=@${BIN}
-    Execute Command    include @${SCRIPT}
+    Boot Image    blinky
     # nothing here waits on the host: let Renode run ahead of wall time
     Execute Command    emulation SetGlobalAdvanceImmediately true
     Create Terminal Tester    ${UART}    defaultPauseEmulation=true

@@ -6,20 +6,24 @@ same virtual time in Renode and in the built-in engine (never `Sleep`: it is
 wall time in Renode).
 
 
+*** Settings ***
+Resource            ${CURDIR}/boot.resource
+
+
 *** Variables ***
 ${UART}             sysbus.uart0
 ${LED}              sysbus.gpio.led
 ${BUTTON}           sysbus.gpio.button
 ${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
-# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image;
+# LOADER:$PWD/build/loader.elf for this guest on the loader, robot/boot.resource)
 ${BUILD}            ${CURDIR}/../build
 ${BIN}              ${BUILD}/button.elf
 
 
 *** Keywords ***
 Create Machine
-    Execute Command    $bin=@${BIN}
-    Execute Command    include @${SCRIPT}
+    Boot Image    button
     Execute Command    emulation SetGlobalAdvanceImmediately true
     Create Terminal Tester    ${UART}    defaultPauseEmulation=true
     Register Failing Uart String    *** guest trap:

@@ -5,10 +5,15 @@ Renode's keyword server gets a string holding one (`x\x08`) from Robot's
 Remote library as XML-RPC binary and `Write To Uart` then fails to convert it.
 
 
+*** Settings ***
+Resource            ${CURDIR}/boot.resource
+
+
 *** Variables ***
 ${UART}             sysbus.uart0
 ${SCRIPT}           ${CURDIR}/../renode/rp2350.resc
-# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image)
+# the flavour: --variable BUILD:$PWD/build/busywait (BIN:... for one image;
+# LOADER:$PWD/build/loader.elf for this guest on the loader, robot/boot.resource)
 ${BUILD}            ${CURDIR}/../build
 ${BIN}              ${BUILD}/uart-echo.elf
 
@@ -16,8 +21,7 @@ ${BIN}              ${BUILD}/uart-echo.elf
 *** Keywords ***
 Create Machine
     [Arguments]    ${binary}=false
-    Execute Command    $bin=@${BIN}
-    Execute Command    include @${SCRIPT}
+    Boot Image    uart-echo
     Execute Command    emulation SetGlobalAdvanceImmediately true
     # let the firmware enable its receiver: bytes sent to a UART that is off are lost
     Execute Command    emulation RunFor "0.3"

@@ -83,3 +83,43 @@ def test_the_heap_arena_is_found_by_name_or_given(firmware) -> None:
     machine.symbols._by_name = {n: a for n, a in machine.symbols.items() if "HEAP" not in n.upper()}
     with pytest.raises(ConfigError, match=r"no heap arena symbol found .* --heap ADDR:SIZE"):
         find_heap_arena(machine)
+
+
+def test_report_on_the_loader_measures_each_guest_and_its_upload(firmware: dict[str, Path], tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The loader carries no guest: report runs it once per guest from the partition (host calls traced at
+    loader::host::*) and times each upload; next to the guest's own image when that is measured too."""
+    guests = firmware["loader"].parent / "guest"
+    out = tmp_path / "loader.json"
+    assert main(["report", str(firmware["blinky"]), str(firmware["loader"]), "--guest", str(guests / "blinky.cwasm"),
+                 "--guest", str(guests / "uart-echo.cwasm"), "--seconds", "1.2", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    runs = {e["label"]: e for e in json.loads(out.read_text())["elfs"]}
+    own = runs["blinky.elf"]
+    blinky = runs["loader.elf + blinky.cwasm (flash partition)"]
+    echo = runs["loader.elf + uart-echo.cwasm (flash partition)"]
+    assert blinky["guest"] == "blinky" and "loader: flash guest accepted" in blinky["uart"]
+    # the same guest makes the same calls on the loader: set-high/low and delay-ms, with the pin it names
+    assert set(blinky["per_import"]) == set(own["per_import"]) == {"gpio.set-high", "gpio.set-low",
+                                                                      "timing.delay-ms"}
+    assert blinky["per_import"]["gpio.set-high"]["count"] == own["per_import"]["gpio.set-high"]["count"] == 2
+    # the loader checks the package before the guest's first call: later than the image, by < 20 ms
+    assert own["first_call_ns"] < blinky["first_call_ns"] < own["first_call_ns"] + 20_000_000
+    assert 64 * 1024 < blinky["heap_high_water"] < 256 * 1024
+    # the input reaches the guest, not the loader's frame reader: one read per byte, each echoed
+    assert echo["per_import"]["uart.read-byte"]["count"] == 44
+    assert "The quick brown fox jumps over the lazy dog" in echo["uart"]
+    for run in (blinky, echo):
+        up = run["upload"]
+        raw_ms = up["bytes"] * 10 / up["baud"] * 1e3
+        # stop-and-wait frames and acks cost more than the bare bits, but not twice as much
+        assert raw_ms < up["ns"] / 1e6 < 2 * raw_ms and up["retries"] == 0
+        assert f"upload of {run['guest']}.cwasm: {up['ns'] / 1e6:.0f} ms" in text
+    table = text[text.index("Loader image with each guest"):]
+    assert "blinky" in table and "uart-echo" in table and "largest on the loader: " in table
+
+
+def test_report_guest_option_needs_the_loader(firmware: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(firmware["blinky"]), "--guest", "build/guest/blinky.cwasm"]) == 2
+    err = capsys.readouterr().err
+    assert "--guest: none of the ELFs is the loader image" in err and "Traceback" not in err

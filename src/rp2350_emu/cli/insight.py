@@ -105,7 +105,7 @@ def register(subparsers: Any) -> None:
                                 description="The firmware's own figures, measured in virtual time, next to "
                                 "the seed's claims: flash and RAM, heap and stack high-water marks, host-call "
                                 "cost, Pulley against native code.")
-    rep.add_argument("elf", nargs="+", help="firmware ELFs (build/compute.elf gives the Pulley figures)")
+    rep.add_argument("elf", nargs="+", help="firmware ELFs (build/compute.elf gives the Pulley figures; build/loader.elf one set per guest)")
     rep.add_argument("--seconds", type=cli_args.seconds, default=3.0, help="virtual seconds per ELF (default 3)")
     rep.add_argument("--uart-input", default=REPORT_UART_TEXT, metavar="TEXT",
                      help="bytes sent to images that read UART0")
@@ -113,10 +113,15 @@ def register(subparsers: Any) -> None:
     rep.add_argument("--json", metavar="FILE", type=cli_args.output_file, help="also write the figures as JSON")
     rep.add_argument("--heap", metavar="ADDR:SIZE", type=heap_spec,
                      help="the allocator's arena, when no symbol names it (e.g. 0x20000400:0x40000)")
+    rep.add_argument("--guest", action="append", default=[], metavar="X.cwasm",
+                     help="for the loader image: measure it with this guest in its flash partition, and time "
+                     "its upload over UART0 (repeatable; default every build/guest/*.cwasm)")
     rep.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from rp2350_emu.cli.report_loader import runs_for
     from rp2350_emu.insight import report
+    from rp2350_emu.platform.paths import default_repl
 
-    return report.cmd_report(args)
+    return report.cmd_report(args, runs_for(args.elf, args.guest, args.repl or default_repl()))

@@ -9,6 +9,7 @@ import re
 import statistics
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,11 +169,18 @@ def _rx_enabled(machine: Machine) -> bool:
 
 
 def measure_elf(elf: str | Path, repl: str | Path, seconds: float, uart_text: bytes = DEFAULT_UART_TEXT,
-                press_at: float = 1.0, press_for: float = 0.5, heap: tuple[int, int] | None = None) -> ElfReport:
+                press_at: float = 1.0, press_for: float = 0.5, heap: tuple[int, int] | None = None,
+                prepare: Callable[[Machine], None] | None = None, uart_after: bytes | None = None) -> ElfReport:
     """Runs one image with painting and the WIT trace; the scenario follows its imports
-    (UART input for read-byte, a button press for is-pressed)."""
+    (UART input for read-byte, a button press for is-pressed).
+
+    `prepare(machine)` runs after the ELF is loaded (the loader's guest goes into flash
+    there); `uart_after`: send the UART input once UART0 has printed this (the loader
+    reads frames until a guest runs), not as soon as the receiver is on."""
     machine = Machine.from_repl(repl)
     machine.load_elf(elf)
+    if prepare is not None:
+        prepare(machine)
     painter = MemoryPainter(machine, heap).arm()
     compute = find_function(machine, ("native_workload",)) is not None
     tracer = WitTracer(machine, extra={"native.workload": ("native_workload",)} if compute else {}).start()
@@ -183,8 +191,12 @@ def measure_elf(elf: str | Path, repl: str | Path, seconds: float, uart_text: by
             machine.scheduler.schedule_at(int(press_at * 1e9), button.press, "report press")
             machine.scheduler.schedule_at(int((press_at + press_for) * 1e9), button.release, "report release")
     # bytes sent to a receiver that is still off are lost: wait for RXE
-    if "uart.read-byte" in tracer.traced and uart_text and machine.run_until(lambda: _rx_enabled(machine), deadline):
-        machine.uart_input("uart0", uart_text)
+    if "uart.read-byte" in tracer.traced and uart_text:
+        def ready() -> bool:
+            return uart_after in machine.uart_text() if uart_after is not None else _rx_enabled(machine)
+
+        if machine.run_until(ready, deadline):
+            machine.uart_input("uart0", uart_text)
     if compute:
         machine.run_until(lambda: b"returned from run" in machine.uart_text() or b"***" in machine.uart_text(),
                           deadline - machine.now_ns)

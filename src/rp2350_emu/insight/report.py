@@ -35,7 +35,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ from rp2350_emu.insight.measure import (
     measure_elf,
     percentile,
 )
+from rp2350_emu.platform.machine import Machine
 
 
 def _kib(n: float) -> str:
@@ -61,9 +63,9 @@ def _us(cycles: float, hz: int = 150_000_000) -> str:
     return f"{cycles / hz * 1e6:.2f} µs"
 
 
-def elf_lines(r: ElfReport) -> list[str]:
+def elf_lines(r: ElfReport, label: str | None = None) -> list[str]:
     s = r.sizes
-    lines = [(f"{Path(r.elf).name}: flash {s.flash} B ({_kib(s.flash)}); static RAM {s.static_ram} B "
+    lines = [(f"{label or Path(r.elf).name}: flash {s.flash} B ({_kib(s.flash)}); static RAM {s.static_ram} B "
               f"(heap arena {_kib(s.heap_arena)} + other statics {s.static_ram - s.heap_arena} B)"),
              (f"  ran {r.seconds:.3f} virtual s: heap high-water {r.heap_high_water} B ({_kib(r.heap_high_water)} "
               f"of {_kib(s.heap_arena)}), stack high-water {r.stack_high_water} B; RAM in use "
@@ -105,13 +107,15 @@ def pulley_lines(device: dict[str, Any], host: dict[str, Any] | None, expected: 
     return lines, ratio
 
 
-def claims_lines(reports: list[ElfReport], pulley_ratio: float | None) -> list[str]:
-    ram = [r for r in reports if r.compute is None]
-    overheads = [g for r in ram for g in r.overheads]
+def claims_lines(reports: list[ElfReport], pulley_ratio: float | None,
+                 labels: list[str] | None = None) -> list[str]:
+    names = labels or [Path(r.elf).stem for r in reports]
+    ram = [(name, r) for name, r in zip(names, reports, strict=True) if r.compute is None]
+    overheads = [g for _, r in ram for g in r.overheads]
     hz = reports[0].hz if reports else 150_000_000
-    ram_text = "; ".join(f"{Path(r.elf).stem} {_kib(r.ram_in_use)}" for r in ram) or "n/a"
+    ram_text = "; ".join(f"{name} {_kib(r.ram_in_use)}" for name, r in ram) or "n/a"
     if ram:
-        r0 = max(ram, key=lambda r: r.ram_in_use)
+        r0 = max((r for _, r in ram), key=lambda r: r.ram_in_use)
         ram_text += (f" (largest: statics {_kib(r0.sizes.static_ram - r0.sizes.heap_arena)} + heap "
                      f"{_kib(r0.heap_high_water)} + stack {_kib(r0.stack_high_water)}; "
                      f"{_kib(r0.sizes.static_ram)} reserved statically)")
@@ -131,19 +135,60 @@ def claims_lines(reports: list[ElfReport], pulley_ratio: float | None) -> list[s
              "and multi-cycle loads)")]
 
 
-def build_report(elfs: list[str], repl: str | Path, seconds: float, uart_text: bytes,
+@dataclass
+class Run:
+    """One measured run: an image on its own, or the loader image with a guest in its partition."""
+
+    elf: str
+    label: str = ""  # what the report calls it (default: the ELF's file name)
+    guest: str | None = None  # the guest's name, for loader runs
+    prepare: Callable[[Machine], None] | None = None  # after the ELF is loaded (the guest into flash)
+    uart_after: bytes | None = None  # send the UART input once UART0 printed this
+    notes: list[str] = field(default_factory=list)  # more lines under the run's figures (upload time)
+    figures: dict[str, Any] = field(default_factory=dict)  # more JSON figures
+
+    def __post_init__(self) -> None:
+        self.label = self.label or Path(self.elf).name
+
+
+def loader_lines(runs: list[Run], reports: list[ElfReport]) -> list[str]:
+    """The loader with each guest next to the embedded image of the same guest (when measured too)."""
+    embedded = {Path(r.elf).stem: rep for r, rep in zip(runs, reports, strict=True) if r.guest is None}
+    on_loader = [(r, rep) for r, rep in zip(runs, reports, strict=True) if r.guest is not None]
+    if not on_loader:
+        return []
+    lines = ["", ("Loader image with each guest, next to the guest's own image (RAM in use = statics "
+             "+ heap and stack high-water)"),
+             (f"  {'guest':<10} {'loader RAM':>11} {'image RAM':>11} {'first host call: loader':>24} "
+             f"{'image':>9}")]
+    for run, rep in on_loader:
+        own = embedded.get(run.guest or "")
+        first = f"{rep.first_call_ns / 1e6:.1f} ms" if rep.first_call_ns is not None else "none"
+        own_first = (f"{own.first_call_ns / 1e6:.1f} ms" if own is not None and own.first_call_ns is not None
+                     else "-")
+        lines.append(f"  {run.guest:<10} {_kib(rep.ram_in_use):>11} {_kib(own.ram_in_use) if own else '-':>11} "
+                     f"{first:>24} {own_first:>9}")
+    largest_run, largest = max(on_loader, key=lambda pair: pair[1].ram_in_use)
+    lines.append(f"  largest on the loader: {largest_run.guest}, {_kib(largest.ram_in_use)} of RAM in use "
+                 f"({_kib(largest.sizes.static_ram)} reserved statically)")
+    return lines
+
+
+def build_report(runs: list[Run], repl: str | Path, seconds: float, uart_text: bytes,
                  heap: tuple[int, int] | None = None) -> tuple[list[str], dict]:
     reports: list[ElfReport] = []
     lines = ["rp2350-emu report: virtual time at the .repl's CPU rate, one instruction per cycle", ""]
     pulley_ratio = None
     figures: dict[str, Any] = {"elfs": []}
-    for elf in elfs:
-        r = measure_elf(elf, repl, seconds, uart_text, heap=heap)
+    for run in runs:
+        r = measure_elf(run.elf, repl, seconds, uart_text, heap=heap, prepare=run.prepare,
+                        uart_after=run.uart_after)
         reports.append(r)
-        lines += elf_lines(r)
-        entry = {**asdict(r), "ram_in_use": r.ram_in_use}
+        lines += elf_lines(r, run.label)
+        lines += [f"  {note}" for note in run.notes]
+        entry = {**asdict(r), "ram_in_use": r.ram_in_use, "label": run.label, "guest": run.guest, **run.figures}
         if r.compute is not None:
-            component = Path(elf).parent / "wasm" / f"{Path(elf).stem}.wasm"
+            component = Path(run.elf).parent / "wasm" / f"{Path(run.elf).stem}.wasm"
             host = None
             try:
                 host = host_compute(component) if component.is_file() else None
@@ -155,15 +200,19 @@ def build_report(elfs: list[str], repl: str | Path, seconds: float, uart_text: b
             entry["pulley_ratio"] = pulley_ratio
         figures["elfs"].append(entry)
     figures["claims"] = {"ram_kib": CLAIM_RAM_KIB, "call_us": CLAIM_CALL_US, "pulley": CLAIM_PULLEY}
-    lines += claims_lines(reports, pulley_ratio)
+    lines += loader_lines(runs, reports)
+    lines += claims_lines(reports, pulley_ratio, [f"loader + {run.guest}" if run.guest else Path(run.elf).stem
+                                                  for run in runs])
     return lines, figures
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_report(args: argparse.Namespace, runs: list[Run] | None = None) -> int:
+    """`runs`: what to measure (the CLI makes loader runs from --guest); default one run per ELF."""
     from rp2350_emu.platform.paths import default_repl
 
-    lines, figures = build_report(args.elf, args.repl or default_repl(), args.seconds,
-                                  args.uart_input.encode("latin-1"), args.heap)
+    lines, figures = build_report(runs if runs is not None else [Run(elf) for elf in args.elf],
+                                  args.repl or default_repl(), args.seconds, args.uart_input.encode("latin-1"),
+                                  args.heap)
     print("\n".join(lines))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")

@@ -75,6 +75,7 @@ WIT_IMPORTS: tuple[WitImport, ...] = (
     WitImport("timing.delay-ms", (("ms", "u32"),)),
     WitImport("uart.read-byte", (), "u8"),
     WitImport("uart.write-byte", (("byte", "u8"),)),
+    WitImport("servo.set-angle", (("degrees", "u32"),)),
 )
 
 
@@ -132,6 +133,12 @@ def find_function(machine: Machine, path: tuple[str, ...]) -> int | None:
 
 def import_path(imp: WitImport) -> tuple[str, ...]:
     return ("embedded", "platform", imp.interface, "Host", imp.method)
+
+
+def loader_path(imp: WitImport) -> tuple[str, ...]:
+    """The loader image's host function (firmware/src/loader/host.rs): `loader::host::<interface>::<method>`,
+    the same arguments and results as the embedded images' `Host` methods."""
+    return ("loader", "host", imp.interface, imp.method)
 
 
 #: `...8platform4gpio22add_to_linker_instance<generics>E` + closure disambiguator + `...15cabi_entrypoint`
@@ -259,6 +266,8 @@ class WitTracer:
         trampolines: dict[tuple[str, int], int] | None = None
         for imp in self.imports:
             entry = find_function(self.machine, import_path(imp))
+            if entry is None:
+                entry = find_function(self.machine, loader_path(imp))
             if entry is not None:
                 self.sites.append(_Site(self, imp, entry))
                 continue
@@ -277,7 +286,8 @@ class WitTracer:
         if not any(site.imp in self.imports for site in self.sites):
             image = self.machine.image.path if self.machine.image is not None else "the ELF"
             raise ConfigError(f"{image}: no WIT host function found: neither a host method "
-                              "(<T as embedded::platform::<interface>::Host>::<method>, any T) nor Wasmtime's "
+                              "(<T as embedded::platform::<interface>::Host>::<method>, any T, or the "
+                              "loader's loader::host::<interface>::<method>) nor Wasmtime's "
                               "host trampoline (embedded::platform::<interface>::add_to_linker_instance); is "
                               "this a Wasmtime component host built from wit/platform.wit?")
         self.last_return_insns = self.executed()
