@@ -78,7 +78,26 @@ def test_machine_reset_reruns_the_reset_macro_and_time_goes_on(mon: Monitor) -> 
     assert mon.execute("machine GetTimeSourceInfo").startswith("Elapsed Virtual Time: 00:00:00.700000")
     mon.macros.pop("reset")
     mon.execute("machine Reset")
-    assert warnings(mon)[-1] == "No action for reset - macro reset is not registered."
+    # Renode names the macro it looked for: the machine's name, "-" as "_"
+    assert warnings(mon)[-1] == "No action for reset - macro machine_0.reset is not registered."
+
+
+def test_machine_reset_keeps_memory_and_without_a_boot_the_core_halts(mon: Monitor) -> None:
+    """As Renode 1.16.1 does: flash and SRAM keep their contents; the core leaves reset with VTOR 0,
+    finds no vector table there and halts, while virtual time goes on."""
+    mon.execute('emulation RunFor "0.1"')
+    mon.execute("sysbus WriteDoubleWord 0x20070000 0x12345678")
+    flash = mon.execute("sysbus ReadDoubleWord 0x10000004")
+    mon.macros.pop("reset")
+    mon.execute("machine Reset")
+    assert mon.execute("cpu PC") == "0x0\r\n" and mon.execute("cpu VectorTableOffset") == "0x00000000\r\n"
+    mon.execute('emulation RunFor "0.1"')
+    assert mon.execute("sysbus ReadDoubleWord 0x20070000") == "0x12345678\r\n"
+    assert mon.execute("sysbus ReadDoubleWord 0x10000004") == flash
+    assert mon.execute("cpu PC") == "0x0\r\n"  # halted: nothing ran
+    errors = [e.full_message for e in mon.recent.entries if e.level >= 3]
+    assert errors[-1] == "cpu: PC does not lay in memory or PC and SP are equal to zero. CPU was halted."
+    assert mon.execute("machine GetTimeSourceInfo").startswith("Elapsed Virtual Time: 00:00:00.200000")
 
 
 def test_unmapped_monitor_access_warns_and_reads_zero(mon: Monitor) -> None:

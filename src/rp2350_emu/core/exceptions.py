@@ -54,6 +54,8 @@ class ExceptionModel:
         return self.scs.nvic.execution_priority(*self._masks(), ignore_primask=ignore_primask)
 
     def _take_pending(self) -> bool:
+        if self.sleeping == "halted":  # out of reset with no vector table: nothing runs
+            return False
         exc = self.scs.nvic.preempting(self.execution_priority())
         if exc is None:
             return False
@@ -71,6 +73,8 @@ class ExceptionModel:
 
     def _wakes(self) -> bool:
         nvic = self.scs.nvic
+        if self.sleeping == "halted":
+            return False
         if self.sleeping == "wfe" and self.event_register:
             self.event_register = False
             return True

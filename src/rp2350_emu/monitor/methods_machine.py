@@ -194,8 +194,9 @@ def machine_reset(mon: Monitor, _t: Any, args: list[Token], usage: str) -> str:
         engine.reset(keep_time=True)
         handle.after_reset()
     if "reset" not in mon.macros:
-        mon.emulation.log.log(LEVELS["Warning"], "", "No action for reset - macro reset is not registered.",
-                              handle.now_ns)
+        # Renode names the macro as it looks it up: machine name ("-" as "_") + ".reset"
+        mon.emulation.log.log(LEVELS["Warning"], "", f"No action for reset - macro "
+                              f"{handle.name.replace('-', '_')}.reset is not registered.", handle.now_ns)
         return ""
     body, _where = mon.macros["reset"]
     return mon.execute(body, "macro reset body line", 0)

@@ -29,7 +29,6 @@ from rp2350_emu.peripherals.roles import (
     NumberedIrqSource,
     Pin,
     PinController,
-    Resettable,
     UartDevice,
     UartOverruns,
 )
@@ -39,6 +38,7 @@ from rp2350_emu.platform.events import Event, EventLog
 from rp2350_emu.platform.pins import Button, PinDevice, PinDeviceSpec, make_pin_device, pin_device_specs
 from rp2350_emu.platform.repl.ast import Entry, IrqConnection, Platform, normalise_type
 from rp2350_emu.platform.repl.parser import parse_repl
+from rp2350_emu.platform.resetting import Resetting
 from rp2350_emu.platform.sysbus import SysbusView
 from rp2350_emu.platform.wiring import (
     CPU_TYPE,
@@ -62,7 +62,7 @@ def _seconds(t_ns: int) -> str:
     return f"{t_ns // 1_000_000_000}.{t_ns % 1_000_000_000:09d}"
 
 
-class Machine:
+class Machine(Resetting):
     def __init__(self, platform: Platform, *, mips: float | None = None,
                  models: Mapping[str, type] | None = None) -> None:
         if models is None:
@@ -76,6 +76,7 @@ class Machine:
         self._mips_override = mips
         self._uart_text: dict[str, bytearray] = {}
         self._overrun_warnings: dict[str, int] = {}
+        self._start_from_vectors = False  # a `machine Reset` waits for its boot (resetting.py)
         self._build()
 
     @classmethod
@@ -329,6 +330,7 @@ class Machine:
     def _boot(self) -> None:
         image = self.image
         assert image is not None
+        self._start_from_vectors = False
         uc = self.cpu.uc
         for seg in image.segments:
             uc.mem_write(seg.address, seg.data)
@@ -340,42 +342,6 @@ class Machine:
         resets = self.peripherals.get("resets")
         if isinstance(resets, Resets):
             resets.bootrom_state()
-
-    def reset(self, keep_time: bool = False) -> None:
-        """Power-on reset: time 0, no events, memories reloaded, firmware rebooted.
-        `keep_time`: Renode's `machine Reset`, virtual time and the event log go on."""
-        now, cycles = self.scheduler.now_ns, self.cpu.cycles
-        self.scheduler.clear()
-        self.cpu.reset_state()
-        if keep_time:
-            self.scheduler.now_ns, self.cpu.cycles = now, cycles
-        for base, size in self.memories.values():
-            self.cpu.uc.mem_write(base, bytes(size))
-        self.scs.reset()
-        for device in self.devices.values():
-            for model in {id(device.model): device.model, id(device.bus_model): device.bus_model}.values():
-                if isinstance(model, Resettable):
-                    model.reset()
-        for pin_device in self.pin_devices.values():
-            if isinstance(pin_device, Button):
-                pin_device.release()
-        if not keep_time:
-            self.events.clear()  # the power-on state is the start, not a change
-            self._uart_text.clear()
-        if self.image is not None:
-            self._boot()
-
-    def _request_system_reset(self) -> None:
-        """AIRCR.SYSRESETREQ: peripherals and core reset, SRAM kept, time goes on."""
-        def do_reset() -> None:
-            self.scs.reset()
-            for device in self.devices.values():
-                if isinstance(device.model, Resettable):
-                    device.model.reset()
-            if self.image is not None:
-                self._boot()
-        self.cpu.request_exit()
-        self.scheduler.schedule_in(0, do_reset, "sysresetreq")
 
     # -- running --------------------------------------------------------------
     def run_for(self, ns: int) -> None:
@@ -391,6 +357,8 @@ class Machine:
     def _require_image(self) -> None:
         if self.image is None:
             raise EmulationError("no firmware loaded (call load_elf first)")
+        if self._start_from_vectors:
+            self._core_leaves_reset()
 
     def uart_input(self, uart: str, data: bytes | str) -> None:
         """Bytes arriving on a UART's RX line, paced at the line rate."""
