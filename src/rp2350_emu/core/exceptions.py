@@ -22,6 +22,7 @@ from rp2350_emu.core.arch import (
     EXCP_EXCEPTION_EXIT,
     EXCP_NOCP,
     EXCP_SWI,
+    MASK_BATCH,
     S_BATCH,
     XPSR_T,
 )
@@ -47,8 +48,8 @@ class ExceptionModel:
     """Mixin of CortexM33 (cpu.py): exceptions, SVC and faults."""
 
     def _masks(self) -> tuple[int, int, int]:
-        return (self.regs.read(A.UC_ARM_REG_PRIMASK), self.regs.read(A.UC_ARM_REG_BASEPRI),
-                self.regs.read(A.UC_ARM_REG_FAULTMASK))
+        """PRIMASK, BASEPRI, FAULTMASK, in one C call."""
+        return self.regs.read_batch(MASK_BATCH)  # type: ignore[return-value]
 
     def execution_priority(self, ignore_primask: bool = False) -> int:
         return self.scs.nvic.execution_priority(*self._masks(), ignore_primask=ignore_primask)

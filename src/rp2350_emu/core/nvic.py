@@ -75,11 +75,8 @@ class Nvic:
         return prio & ~((2 << self.prigroup) - 1) & 0xFF
 
     def fault_enable_mask(self) -> int:
-        mask = 0
-        for exc, bit in FAULT_ENABLE_BITS.items():
-            if self.fault_enables >> bit & 1:
-                mask |= 1 << exc
-        return mask
+        # SHCSR bits 16-19 enable exceptions 4-7 (FAULT_ENABLE_BITS), in the same order
+        return (self.fault_enables >> 16 & 0xF) << MEMMANAGE
 
     def enabled_mask(self) -> int:
         return self.enabled | _ALWAYS_ON | self.fault_enable_mask()
@@ -88,12 +85,10 @@ class Nvic:
                            ignore_primask: bool = False) -> int:
         prio = THREAD_PRIORITY
         active = self.active
-        exc = 0
-        while active:
-            if active & 1:
-                prio = min(prio, self.group_priority(self.priority(exc)))
-            active >>= 1
-            exc += 1
+        while active:  # the set bits only, lowest first
+            low = active & -active
+            prio = min(prio, self.group_priority(self.priority(low.bit_length() - 1)))
+            active ^= low
         basepri &= self.priority_mask
         if basepri:
             prio = min(prio, self.group_priority(basepri))
@@ -113,14 +108,13 @@ class Nvic:
         if not cand:
             return None
         best, best_prio = None, 1 << 16
-        exc = 0
-        while cand:
-            if cand & 1:
-                p = self.priority(exc)
-                if p < best_prio:
-                    best, best_prio = exc, p
-            cand >>= 1
-            exc += 1
+        while cand:  # the set bits only, lowest exception first (it wins a tie)
+            low = cand & -cand
+            exc = low.bit_length() - 1
+            p = self.priority(exc)
+            if p < best_prio:
+                best, best_prio = exc, p
+            cand ^= low
         return best
 
     def preempting(self, exec_priority: int) -> int | None:
