@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import logging
 import struct
-from typing import TYPE_CHECKING
 
 from unicorn import UcError
 from unicorn import arm_const as A
 
 from rp2350_emu.peripherals.roles import Resettable
 from rp2350_emu.platform.pins import Button
-
-if TYPE_CHECKING:  # pragma: no cover
-    from rp2350_emu.platform.machine import Machine
 
 #: core registers a `machine Reset` clears (the core loads SP and PC when it next runs)
 CLEARED = (*range(A.UC_ARM_REG_R0, A.UC_ARM_REG_R12 + 1), A.UC_ARM_REG_LR, A.UC_ARM_REG_MSP, A.UC_ARM_REG_PSP,
@@ -32,9 +28,10 @@ NO_VECTORS = "PC does not lay in memory or PC and SP are equal to zero. CPU was 
 
 
 class Resetting:
-    """Mixin of Machine (machine.py): the three resets."""
+    """Mixin of Machine (machine.py): the three resets. It uses Machine's memories, devices,
+    scheduler, core and `_boot`; it does not import machine.py (no cycle)."""
 
-    def reset(self: Machine, keep_time: bool = False) -> None:
+    def reset(self, keep_time: bool = False) -> None:
         """Power-on reset, or with `keep_time` Renode's `machine Reset` (module docstring)."""
         now, cycles = self.scheduler.now_ns, self.cpu.cycles
         self.scheduler.clear()
@@ -62,7 +59,7 @@ class Resetting:
                 self.cpu.regs.write(reg, 0)
             self._start_from_vectors = True
 
-    def _core_leaves_reset(self: Machine) -> None:
+    def _core_leaves_reset(self) -> None:
         """Renode's `machine Reset` without a boot since: SP and PC from the vector table at VTOR."""
         self._start_from_vectors = False
         vtor = self.cpu.vtor
@@ -76,10 +73,10 @@ class Resetting:
             return
         self.cpu.boot(vtor, sp, pc)
 
-    def _in_memory(self: Machine, address: int) -> bool:
+    def _in_memory(self, address: int) -> bool:
         return any(base <= address < base + size for base, size in self.memories.values())
 
-    def _request_system_reset(self: Machine) -> None:
+    def _request_system_reset(self) -> None:
         """AIRCR.SYSRESETREQ: peripherals and core reset, SRAM kept, time goes on."""
         def do_reset() -> None:
             self.scs.reset()
