@@ -123,3 +123,17 @@ def test_report_guest_option_needs_the_loader(firmware: dict[str, Path], capsys:
     assert main(["report", str(firmware["blinky"]), "--guest", "build/guest/blinky.cwasm"]) == 2
     err = capsys.readouterr().err
     assert "--guest: none of the ELFs is the loader image" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"garbage", "not an ELF file"),
+    (b"\x7fELF\x02\x01\x01" + bytes(57), "expected a 32-bit Arm image"),
+    (b"\x7fELF\x01\x01\x01", "truncated: 7 bytes, an ELF header needs 52"),
+])
+def test_report_on_a_file_that_is_not_an_image_is_one_line(tmp_path: Path, content: bytes, expected: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.elf"
+    bad.write_bytes(content)
+    assert main(["report", str(bad), "--seconds", "1"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err

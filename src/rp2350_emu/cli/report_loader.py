@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
@@ -38,7 +39,7 @@ def is_loader(elf: str | Path) -> bool:
             return any(LOADER_MARK in sym.name for sym in symtab.iter_symbols())
     except OSError:
         return False  # measure_elf names the unreadable file
-    except Exception:  # noqa: BLE001 - not an ELF: measure_elf says so in its own words
+    except (ELFError, ValueError):  # not an ELF (or a damaged one): measure_elf says so in its own words
         return False
 
 
