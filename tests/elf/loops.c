@@ -4,7 +4,11 @@
    Skippable: an unrolled poll, a poll over two registers, a poll with
    interrupts masked, a RAM flag an interrupt handler sets, a countdown.
    Not skippable: a loop that changes memory behind registers it clobbers,
-   a poll of a free-running counter. */
+   a poll of a free-running counter.
+   Then polls with a timeout on TIMER0 (core/clockpoll.py): a plain one and
+   one in an rp-hal style critical section (spinlock claim, owner byte,
+   release) are skippable; one that stores the time and one that tests a
+   bit of it are not. */
 #include "test.h"
 
 #define XOSC_CTRL REG(0x40048000)
@@ -15,8 +19,14 @@
 #define SIO_OE_SET REG(0xD0000038)
 #define SIO_OUT_XOR REG(0xD0000028)
 #define STABLE (1u << 31)
+#define TICKS_TIMER0_CTRL REG(0x40108018)
+#define TICKS_TIMER0_CYCLES REG(0x4010801C)
+#define TIMER0_TIMERAWL REG(0x400B0028)
+#define SPINLOCK31 REG(0xD000017C)
+#define TIMEOUT_US 3000
 
-volatile uint32_t ram_counter, flag, systicks, countdown_left;
+volatile uint32_t ram_counter, flag, systicks, countdown_left, last_seen, timeouts;
+volatile uint8_t lock_owner;
 
 void SysTick_Handler(void)
 {
@@ -25,6 +35,14 @@ void SysTick_Handler(void)
 }
 
 static void mark(void) { SIO_OUT_XOR = 1u << 25; }
+
+static int timed_out(uint32_t t0)
+{
+    if (TIMER0_TIMERAWL - t0 < TIMEOUT_US)
+        return 0;
+    timeouts++;
+    return 1;
+}
 
 static void xosc_restart(void)
 {
@@ -101,6 +119,45 @@ int main(void)
     while (SYST_CVR == 0) {}
     while (SYST_CVR > 0xFFFFFF - 30000) {}
     SYST_CSR = 0;
+    mark();
+
+    /* 8-11: XOSC off, so STABLE never comes: the timeout ends each poll */
+    TICKS_TIMER0_CYCLES = 12;                  /* clk_ref 12 MHz / 12: 1 us ticks */
+    TICKS_TIMER0_CTRL = 1;
+    XOSC_CTRL = 0xD1EAA0;
+    while (XOSC_STATUS & STABLE) {}
+
+    /* 8: a status poll with a timeout */
+    mark();
+    uint32_t t0 = TIMER0_TIMERAWL;
+    while (!(XOSC_STATUS & STABLE) && !timed_out(t0)) {}
+    mark();
+
+    /* 9: the same, each pass in a spinlock critical section */
+    mark();
+    t0 = TIMER0_TIMERAWL;
+    for (;;) {
+        while (!SPINLOCK31) {}
+        lock_owner = 1;
+        uint32_t status = XOSC_STATUS;
+        lock_owner = 0;
+        SPINLOCK31 = 1;
+        if ((status & STABLE) || timed_out(t0))
+            break;
+    }
+    mark();
+
+    /* 10: not idle: every pass stores the time it read */
+    mark();
+    t0 = TIMER0_TIMERAWL;
+    do {
+        last_seen = TIMER0_TIMERAWL;
+    } while (last_seen - t0 < TIMEOUT_US && !(XOSC_STATUS & STABLE));
+    mark();
+
+    /* 11: not skipped: the loop tests a bit of the time, not a difference */
+    mark();
+    while (!(XOSC_STATUS & STABLE) && !(TIMER0_TIMERAWL & (1u << 12))) {}
     mark();
 
     done = 1;

@@ -17,8 +17,10 @@ from rp2350_emu.platform.machine import Machine
 from tests.engine.helpers import run_to_done, word
 
 PHASES = ("unrolled poll", "two-register poll", "masked poll", "interrupt flag", "countdown",
-          "memory-changing poll", "free-running counter")
-SKIPPABLE = {"unrolled poll", "two-register poll", "masked poll", "interrupt flag", "countdown"}
+          "memory-changing poll", "free-running counter",
+          "timeout poll", "spinlock timeout poll", "time stored each pass", "time tested bitwise")
+SKIPPABLE = {"unrolled poll", "two-register poll", "masked poll", "interrupt flag", "countdown",
+             "timeout poll", "spinlock timeout poll"}
 
 
 def run(boot: Callable[..., Machine], skip: bool) -> tuple[Machine, list[int], list[int]]:
@@ -53,7 +55,7 @@ def test_the_same_events_at_the_same_times_with_skipping_on_and_off(both) -> Non
     on, off = both[True][0], both[False][0]
     assert fingerprint(on.events) == fingerprint(off.events)
     assert on.cpu.cycles == off.cpu.cycles
-    for symbol in ("ram_counter", "systicks", "flag", "countdown_left"):
+    for symbol in ("ram_counter", "systicks", "flag", "countdown_left", "last_seen", "timeouts"):
         assert word(on, symbol) == word(off, symbol), symbol
     assert on.cpu.fast_forwarded > 0 and off.cpu.fast_forwarded == 0
 
@@ -77,3 +79,15 @@ def test_the_memory_changing_loop_counted_every_pass(both) -> None:
     passes = word(machine, "ram_counter")
     duration_cycles = (edges[11] - edges[10]) * 150 // 1000
     assert passes > 10_000 and 7 * passes <= duration_cycles + 40
+
+
+def test_timeout_polls_end_on_the_timeout_tick(both) -> None:
+    """The skipped timeout polls end where running every pass ends them: on the
+    first pass that reads TIMEOUT_US or more (3 ms from a start read up to a tick
+    after the mark, within a pass or two)."""
+    machine, edges, _ = both[True]
+    assert word(machine, "timeouts") == 2
+    for phase in ("timeout poll", "spinlock timeout poll"):
+        i = PHASES.index(phase)
+        waited = edges[2 * i + 1] - edges[2 * i]
+        assert 2_999_000 <= waited <= 3_002_000, (phase, waited)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
+from typing import Any
 
 from unicorn import (
     UC_ARCH_ARM,
@@ -42,6 +43,7 @@ from unicorn import (
 )
 from unicorn import arm_const as A
 
+from rp2350_emu.core.access import OTHER
 from rp2350_emu.core.arch import S_REGS, WFI, XPSR_T
 from rp2350_emu.core.counter import InstructionCounter
 from rp2350_emu.core.exceptions import ExceptionModel
@@ -96,8 +98,13 @@ class CortexM33(ExceptionModel, ExitSites, FastPaths, Stops):
         self.max_slice = MAX_SLICE
         #: writable memory, (base, end): where a loop pass's stores are checked
         self.ram_ranges: list[tuple[int, int]] = []
-        #: whether reading a register changes nothing (set by the bus): fn(device, offset)
-        self.read_is_pure: Callable[[object, int], bool] = lambda _device, _offset: False
+        #: how an MMIO access may take part in a skipped pass (core/access.py; set by the bus):
+        #: fn(device, offset) -> kind, and the count behind a CLOCK register
+        self.read_kind: Callable[[object, int], int] = lambda _device, _offset: OTHER
+        self.write_kind: Callable[[object, int], int] = lambda _device, _offset: OTHER
+        self.clock_reading: Callable[[object, int], tuple[int, Callable[[int], int | None]]] | None = None
+        #: blocks with INTERNAL registers: their idle_state() must survive a skipped pass
+        self.idle_blocks: list[Any] = []
         self.reset_state()
 
     def reset_state(self) -> None:

@@ -31,7 +31,10 @@ from typing import Any
 from unicorn import UC_HOOK_MEM_WRITE
 from unicorn import arm_const as A
 
+from rp2350_emu.core import clockpoll
+from rp2350_emu.core.access import CLOCK, INTERNAL, OTHER, PURE
 from rp2350_emu.core.arch import FULL_STATE_BATCH, LOW_REGS
+from rp2350_emu.core.regs import Batch
 
 #: longest repeating read sequence looked for (reads per pass)
 MAX_PERIOD_READS = 8
@@ -46,6 +49,15 @@ PROBE_SLICE = 2_000
 #: a probe that finds no loop: slices before the next probe (doubling per failure, capped)
 PROBE_BACKOFF = 2
 MAX_PROBE_BACKOFF = 64
+#: the value a CLOCK read is recorded with: passes match on its address, not its value
+CLOCK_VALUE = -1
+#: the registers a traced pass records before each step (clockpoll.Step.regs)
+TRACE_BATCH = Batch(tuple(range(A.UC_ARM_REG_R0, A.UC_ARM_REG_R12 + 1))
+                    + (A.UC_ARM_REG_SP, A.UC_ARM_REG_LR, A.UC_ARM_REG_PC))
+
+
+#: accesses a pass may make and still leave the machine as it found it
+_STATE_ONLY = frozenset({PURE, INTERNAL})
 
 
 class FastPaths:
@@ -66,21 +78,34 @@ class FastPaths:
         self._probe_armed = False
         #: (read address, reads per pass found) -> reads per pass a verified pass had
         self._good_passes: dict[tuple[int, int], int] = {}
+        #: MMIO address -> access kind (core/access.py), filled as the bus reports accesses
+        self._read_kinds: dict[int, int] = {}
+        self._write_kinds: dict[int, int] = {}
+        #: CLOCK reads of the pass being verified: (cycle, count, time_of)
+        self._pass_clocks: list[tuple[int, int, Any]] = []
+        #: passes a verified clock poll may skip at most (None: no clock in the pass)
+        self._clock_passes: int | None = None
 
     # -- observation (MMIO callbacks, inside a slice) ---------------------------------------
     def watch_read(self, address: int, value: int, device: Any, offset: int) -> None:
         """Every MMIO read passes here (the bus calls it; kept cheap)."""
         if not self.skip_loops:
             return
+        kind = self._read_kinds.get(address)
+        if kind is None:
+            kind = self._read_kinds[address] = self.read_kind(device, offset)
         if self._verifying:
-            self._pass_reads.append((address, value, self.read_is_pure(device, offset)))
+            self._pass_reads.append((address, value, kind))
+            if kind == CLOCK:
+                self._pass_clocks.append((self._slice_start + self._ctr.counter.value,
+                                          *self.clock_reading(device, offset)))
             return
         if self._read_backoff:
             self._read_backoff -= 1
             return
         at = self._slice_start + self._ctr.counter.value
         reads = self._reads
-        reads.append((address, value, at))
+        reads.append((address, CLOCK_VALUE if kind == CLOCK else value, at))
         n = len(reads)
         if n > 2 * MAX_PERIOD_READS + 1:
             del reads[0]
@@ -93,18 +118,24 @@ class FastPaths:
                                                   a[2] - reads[last - 1][2] == b[2] - reads[last - k - 1][2]):
                 matched[k] += 1
                 if matched[k] >= MIN_MATCHED_READS and matched[k] >= 2 * k:
-                    if self.read_is_pure(device, offset):
+                    if kind != OTHER:
                         self._poll_candidate = (k, at - reads[last - k][2], at)
                         self.request_exit()
                     return
             else:
                 matched[k] = 0
 
-    def watch_write(self) -> None:
-        """An MMIO write: whatever loop this is, it is not idle. While a run waits for a
+    def watch_write(self, address: int, device: Any, offset: int) -> None:
+        """An MMIO write: whatever loop this is, it is not idle, unless the write only
+        changes its block's idle state (a spinlock release). While a run waits for a
         predicate, the slice ends after the writing instruction: a write is what can make
         the predicate true, so it is checked at that instruction, whatever the slices
-        (skipping on or off) would have been."""
+        (skipping on or off) would have been; an INTERNAL write changes no output."""
+        kind = self._write_kinds.get(address)
+        if kind is None:
+            kind = self._write_kinds[address] = self.write_kind(device, offset)
+        if kind == INTERNAL:
+            return
         if self._verifying:
             self._pass_dirty = True
             return
@@ -184,20 +215,23 @@ class FastPaths:
         """Step up to PROBE_STEPS instructions for a return to this exact state."""
         start_pc = self.regs.read(A.UC_ARM_REG_PC)
         before = self.regs.read_batch(FULL_STATE_BATCH)
+        idle_before = self._idle_states()
         start_cycles = self.cycles
         limit = self._skip_limit()
         if limit - self.cycles < 4 * PROBE_STEPS:
             return
         events_before = self.scheduler.next_event_ns()
         found = 0
-        with self._watching_memory():
+        with self._watching_memory() as memory:
             for step in range(1, PROBE_STEPS + 1):
                 self._run_slice(1)
                 if self.cycles != start_cycles + step or self.sleeping is not None or \
                         self.scheduler.next_event_ns() != events_before or self._pass_dirty or \
-                        not all(pure for _a, _v, pure in self._pass_reads):
+                        any(kind not in _STATE_ONLY for _a, _v, kind in self._pass_reads):
                     break
-                if self.regs.read(A.UC_ARM_REG_PC) == start_pc and self.regs.read_batch(FULL_STATE_BATCH) == before:
+                if self.regs.read(A.UC_ARM_REG_PC) == start_pc and \
+                        self.regs.read_batch(FULL_STATE_BATCH) == before and \
+                        not memory.changed() and self._idle_states() == idle_before:
                     found = step
                     break
         if found:
@@ -207,20 +241,82 @@ class FastPaths:
             self._probe_failures += 1
             self._probe_wait = min(PROBE_BACKOFF << self._probe_failures, MAX_PROBE_BACKOFF)
 
+    def _idle_states(self) -> list[object]:
+        return [block.idle_state() for block in self.idle_blocks]
+
     def _verify_pass(self, period: int, pattern: list[tuple[int, int]]) -> bool:
-        """Run one pass of `period` instructions; True if it left everything as it was."""
+        """Run one pass of `period` instructions; True if it left everything as it was
+        (memory and spinlocks as found, whatever it wrote on the way). A pass that reads
+        a clock is single-stepped and traced: it is idle for as many passes as the
+        clock may advance without changing any comparison it makes (clockpoll.py)."""
         before = self.regs.read_batch(FULL_STATE_BATCH)
+        idle_before = self._idle_states()
         start = self.cycles
-        with self._watching_memory():
-            self._run_slice(period)
+        clocked = any(v == CLOCK_VALUE for _a, v in pattern)
+        self._clock_passes = None
+        with self._watching_memory() as memory:
+            self._pass_clocks = []
+            steps = self._trace_pass(period) if clocked else None
+            if not clocked:
+                self._run_slice(period)
             reads = list(self._pass_reads)
-            dirty = self._pass_dirty
-        return (self.cycles == start + period and self.sleeping is None and not dirty
-                and [(a, v) for a, v, _ in reads] == pattern and all(p for _a, _v, p in reads)
-                and self.regs.read_batch(FULL_STATE_BATCH) == before)
+            dirty = self._pass_dirty or memory.changed()
+        seen = [(a, CLOCK_VALUE if kind == CLOCK else v) for a, v, kind in reads]
+        if not (self.cycles == start + period and self.sleeping is None and not dirty
+                and seen == pattern and all(kind != OTHER for _a, _v, kind in reads)
+                and self.regs.read_batch(FULL_STATE_BATCH) == before
+                and self._idle_states() == idle_before):
+            return False
+        if clocked:
+            return self._clock_window(steps, start, period)
+        return True
+
+    def _trace_pass(self, period: int) -> list[clockpoll.Step] | None:
+        """Run one pass instruction by instruction, recording each step (None: it did not
+        step cleanly, e.g. an interrupt or a fault)."""
+        steps: list[clockpoll.Step] = []
+        start = self.cycles
+        uc = self.uc
+        while self.cycles < start + period:
+            regs = self.regs.read_batch(TRACE_BATCH)
+            pc = regs[15]
+            at = self.cycles
+            self._run_slice(1)
+            if self.sleeping is not None or self.cycles == at:
+                return None
+            steps.append(clockpoll.Step(pc, regs, bytes(uc.mem_read(pc, 20)), self.cycles - at))
+        return steps
+
+    def _clock_window(self, steps: list[clockpoll.Step] | None, start: int, period: int) -> bool:
+        """Passes a traced clock poll may skip: up to the last pass whose clock read still
+        gives a value inside the window every comparison of the pass agrees on."""
+        if steps is None or len(self._pass_clocks) != 1:
+            return False
+        at, count, time_of = self._pass_clocks[0]
+        offset, index = at - start, None
+        done = start
+        for i, step in enumerate(steps):
+            if done < at <= done + step.executed:  # the counter counts an instruction as it starts
+                index = i
+                break
+            done += step.executed
+        if index is None:
+            return False
+        ticks = clockpoll.window(steps, index)
+        if ticks is None:
+            return False
+        until = time_of(count + ticks + 1)
+        if until is None:
+            return True  # the count is stopped: nothing changes before the next event
+        last_cycle = self.cycles_at(until) - 1  # the last cycle still before that tick
+        # pass j after this one reads the clock at cycle start + (j + 1) * period + offset
+        self._clock_passes = max((last_cycle - start - offset) // period, 0)
+        return self._clock_passes > 0
 
     def _skip_passes(self, period: int) -> None:
         passes = max(self._skip_limit() - self.cycles, 0) // period
+        if self._clock_passes is not None:
+            passes, self._clock_passes = min(passes, self._clock_passes), None
         self.cycles += passes * period
         self.fast_forwarded += passes * period
 
@@ -246,12 +342,15 @@ class FastPaths:
 
 
 class _MemoryWatch:
-    """While active: MMIO reads are recorded, and any store that changes memory or any
-    MMIO write marks the pass dirty (a hook on every writable memory region)."""
+    """While active: MMIO reads are recorded, any MMIO write other than an INTERNAL one
+    marks the pass dirty, and the first old value of every byte stored to is kept, so
+    `changed()` tells whether the pass left memory as it found it (a hook on every
+    writable memory region)."""
 
     def __init__(self, cpu: Any) -> None:
         self.cpu = cpu
         self.hooks: list[int] = []
+        self.old: dict[int, int] = {}
 
     def __enter__(self) -> _MemoryWatch:  # noqa: PYI034 - a private helper, never subclassed
         cpu = self.cpu
@@ -259,17 +358,23 @@ class _MemoryWatch:
         cpu._pass_reads = []
         cpu._pass_dirty = False
         uc = cpu.uc
+        old = self.old
 
-        def on_write(_uc: Any, _access: int, address: int, size: int, value: int, _ud: Any) -> None:
-            if cpu._pass_dirty:
+        def on_write(_uc: Any, _access: int, address: int, size: int, _value: int, _ud: Any) -> None:
+            if address in old and size == 1:
                 return
-            current = int.from_bytes(uc.mem_read(address, size), "little")
-            if current != value & ((1 << (8 * size)) - 1):
-                cpu._pass_dirty = True
+            current = uc.mem_read(address, size)
+            for i in range(size):
+                old.setdefault(address + i, current[i])
 
         for base, end in cpu.ram_ranges:
             self.hooks.append(uc.hook_add(UC_HOOK_MEM_WRITE, on_write, begin=base, end=end - 1))
         return self
+
+    def changed(self) -> bool:
+        """Whether some byte stored to now differs from what it was before the pass."""
+        uc = self.cpu.uc
+        return any(uc.mem_read(address, 1)[0] != value for address, value in self.old.items())
 
     def __exit__(self, *_exc: object) -> None:
         for hook in self.hooks:

@@ -46,6 +46,11 @@ class Peripheral:
         #: silicon does then is unconfirmed, the model drops the writes)
         self.held_access: Callable[[Peripheral, int, bool, int | None], None] | None = None
 
+    def idle_state(self) -> object:
+        """What the `internal` registers' side effects change (compared before
+        and after a loop pass); None for a block without such registers."""
+        return None
+
     # -- table construction -------------------------------------------------
     def add(self, reg: Register) -> Register:
         reg.value = reg.reset

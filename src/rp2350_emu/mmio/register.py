@@ -28,6 +28,16 @@ class Register:
     varies: the value moves with virtual time between scheduled events (a
            free-running counter). A loop polling it is not a pure status
            poll, so the core must not skip it to the next event.
+    clock: for a `varies` register that is the low 32 bits of a count that
+           only goes up: fn(peripheral) -> (count now, time_of), where
+           time_of(n) is the virtual ns at which the count reaches n (None:
+           never, the count is stopped). A loop comparing it against a
+           deadline is skipped up to the tick where the comparison could
+           change (core/clockpoll.py).
+    internal: reads and writes change only state the block reports through
+           `Peripheral.idle_state()`: no output, no event, no interrupt (the
+           SIO spinlocks). A loop pass that claims and releases such a
+           register and leaves that state as it found it is still idle.
     """
 
     name: str
@@ -40,3 +50,5 @@ class Register:
     value: int = 0
     w1c: int = 0
     varies: bool = False
+    clock: Callable[[Owner], tuple[int, Callable[[int], int | None]]] | None = None
+    internal: bool = False

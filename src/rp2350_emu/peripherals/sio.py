@@ -72,7 +72,10 @@ class Sio(Peripheral):
         self.add(Register("SPINLOCK_ST", 0x05C, mask=0, read=lambda p: p.spinlocks))
         for k in range(32):
             self.add(Register(f"SPINLOCK{k}", 0x100 + 4 * k, mask=0, read=self._lock_peeker(k),
-                              on_read=self._lock_claimer(k), write=self._lock_releaser(k)))
+                              on_read=self._lock_claimer(k), write=self._lock_releaser(k), internal=True))
+
+    def idle_state(self) -> object:
+        return self.spinlocks
 
     # -- hot path ------------------------------------------------------------------
     # The heap's critical section (CPUID read, SPINLOCK31 read and write) runs

@@ -66,7 +66,8 @@ class Timer(Peripheral):
                           w1c=0xF))
         self.add(Register("TIMERAWH", 0x24, mask=0, read=lambda p: p.count() >> 32,
                           varies=True))
-        self.add(Register("TIMERAWL", 0x28, mask=0, read=lambda p: p.count() & MASK32, varies=True))
+        self.add(Register("TIMERAWL", 0x28, mask=0, read=lambda p: p.count() & MASK32, varies=True,
+                          clock=Timer._clock))
         self.add(Register("DBGPAUSE", 0x2C, reset=0x7, mask=0x6))  # no debugger: no effect
         self.add(Register("PAUSE", 0x30, mask=1, write=self._control_writer(0x30)))
         self.add(Register("LOCKED", 0x34, mask=1, write=Timer._write_locked))
@@ -108,6 +109,10 @@ class Timer(Peripheral):
             return self._base_count
         now = self.scheduler.now_ns
         return (self._base_count + self._source().count_at(now) - self._base_src) & MASK64
+
+    def _clock(self) -> tuple[int, Callable[[int], int | None]]:
+        """The count now and the time it reaches a value (Register.clock)."""
+        return self.count(), self._time_of_count
 
     def _reanchor(self) -> None:
         """Fold the count so far into the anchor (before changing source/pause)."""

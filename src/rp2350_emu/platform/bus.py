@@ -9,13 +9,16 @@ and the PC with its symbol: never a silent zero.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from unicorn import UC_PROT_EXEC, UC_PROT_READ, UC_PROT_WRITE
 
+from rp2350_emu.core.access import CLOCK, INTERNAL, OTHER, PURE
 from rp2350_emu.errors import ConfigError, EmulationError, UnmodeledAccess
 from rp2350_emu.mmio.block import Peripheral
+from rp2350_emu.mmio.register import Register
 from rp2350_emu.platform.address_map import name_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,17 +44,40 @@ class Region:
         return self.base <= address < self.end
 
 
-def side_effect_free(device: object, offset: int) -> bool:
-    """Whether reading this register changes nothing (no FIFO pop, no claim):
-    a register-table model says so by having no `on_read` for it. A counter
-    that moves with time (`varies`) is not side-effect free for this purpose:
-    polling it is waiting for time, not for an event."""
+def _register(device: object, offset: int) -> Register | None:
     if not isinstance(device, Peripheral):
-        return False
+        return None
     if device.atomic_aliases:
         offset &= 0xFFF
-    reg = device.registers.get(offset & ~3)
-    return reg is not None and reg.on_read is None and not reg.varies
+    return device.registers.get(offset & ~3)
+
+
+def read_kind(device: object, offset: int) -> int:
+    """How a read of this register may take part in a skipped loop pass
+    (core/access.py): PURE without side effects and not moving with time
+    (no `on_read`, not `varies`), CLOCK for a `clock` count, INTERNAL for a
+    claim confined to the block's idle state, else OTHER."""
+    reg = _register(device, offset)
+    if reg is None:
+        return OTHER
+    if reg.internal:
+        return INTERNAL
+    if reg.clock is not None:
+        return CLOCK
+    return PURE if reg.on_read is None and not reg.varies else OTHER
+
+
+def write_kind(device: object, offset: int) -> int:
+    """INTERNAL for a write confined to the block's idle state, else OTHER."""
+    reg = _register(device, offset)
+    return INTERNAL if reg is not None and reg.internal else OTHER
+
+
+def clock_reading(device: object, offset: int) -> tuple[int, Callable[[int], int | None]]:
+    """(count now, time_of) of a CLOCK register."""
+    reg = _register(device, offset)
+    assert reg is not None and reg.clock is not None
+    return reg.clock(device)
 
 
 class Bus:
@@ -60,7 +86,9 @@ class Bus:
         self.regions: list[Region] = []
         cpu.describe_address = self.describe
         cpu.describe_unmapped = name_of
-        cpu.read_is_pure = side_effect_free
+        cpu.read_kind = read_kind
+        cpu.write_kind = write_kind
+        cpu.clock_reading = clock_reading
 
     def _claim(self, name: str, base: int, size: int, kind: str, device: object = None,
                where: str = "") -> Region:
@@ -94,6 +122,8 @@ class Bus:
         mapped = -(-size // PAGE) * PAGE  # a 0x100 block still takes a page
         region = self._claim(device.name, base, mapped, "mmio", device, where)
         device.base = base
+        if any(reg.internal for reg in device.registers.values()):
+            self.cpu.idle_blocks.append(device)
         cpu = self.cpu
         read_model, write_model = device.read, device.write
         watch_read, watch_write = cpu.watch_read, cpu.watch_write
@@ -113,7 +143,7 @@ class Bus:
             try:
                 if offset >= size:
                     raise UnmodeledAccess(base + offset, True, width, value, where=f"{device.name} past its end")
-                watch_write()
+                watch_write(base + offset, device, offset)
                 write_model(offset, value, width)
             except Exception as exc:  # noqa: BLE001
                 self._fail(exc, device, base + offset, True, width, value)
