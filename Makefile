@@ -136,7 +136,7 @@ test-only:
 	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot-busywait --variable BUILD:$(CURDIR)/build/busywait robot/*.robot
 	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot-loader --variable LOADER:$(CURDIR)/build/loader.elf $(GUEST_SUITES)
 	$(VENV)/bin/rp2350-emu test -j 2 --console dotted -r results/robot-loader-busywait --variable BUILD:$(CURDIR)/build/busywait --variable LOADER:$(CURDIR)/build/busywait/loader.elf $(GUEST_SUITES)
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q --durations=15
 
 # The images whose guests run on their own (trap stops, servo and loader need
 # a PWM model and an upload)
