@@ -7,7 +7,8 @@
    a poll of a free-running counter.
    Then polls with a timeout on TIMER0 (core/clockpoll.py): a plain one and
    one in an rp-hal style critical section (spinlock claim, owner byte,
-   release) are skippable; one that stores the time and one that tests a
+   release), a signed deadline compare and a timeout across the 32-bit wrap
+   of the count are skippable; one that stores the time and one that tests a
    bit of it are not. */
 #include "test.h"
 
@@ -21,6 +22,8 @@
 #define STABLE (1u << 31)
 #define TICKS_TIMER0_CTRL REG(0x40108018)
 #define TICKS_TIMER0_CYCLES REG(0x4010801C)
+#define TIMER0_TIMEHW REG(0x400B0000)
+#define TIMER0_TIMELW REG(0x400B0004)
 #define TIMER0_TIMERAWL REG(0x400B0028)
 #define SPINLOCK31 REG(0xD000017C)
 #define TIMEOUT_US 3000
@@ -158,6 +161,20 @@ int main(void)
     /* 11: not skipped: the loop tests a bit of the time, not a difference */
     mark();
     while (!(XOSC_STATUS & STABLE) && !(TIMER0_TIMERAWL & (1u << 12))) {}
+    mark();
+
+    /* 12: a deadline compared signed, as embedded timer crates write it */
+    mark();
+    uint32_t deadline = TIMER0_TIMERAWL + TIMEOUT_US;
+    while ((int32_t)(deadline - TIMER0_TIMERAWL) > 0 && !(XOSC_STATUS & STABLE)) {}
+    mark();
+
+    /* 13: a timeout that spans the wrap of TIMERAWL (the count set to 2^32 - 1 ms) */
+    TIMER0_TIMELW = 0xFFFFFC18;
+    TIMER0_TIMEHW = 0;
+    mark();
+    t0 = TIMER0_TIMERAWL;
+    while (!(XOSC_STATUS & STABLE) && !timed_out(t0)) {}
     mark();
 
     done = 1;

@@ -18,9 +18,10 @@ from tests.engine.helpers import run_to_done, word
 
 PHASES = ("unrolled poll", "two-register poll", "masked poll", "interrupt flag", "countdown",
           "memory-changing poll", "free-running counter",
-          "timeout poll", "spinlock timeout poll", "time stored each pass", "time tested bitwise")
+          "timeout poll", "spinlock timeout poll", "time stored each pass", "time tested bitwise",
+          "signed deadline", "timeout across the wrap")
 SKIPPABLE = {"unrolled poll", "two-register poll", "masked poll", "interrupt flag", "countdown",
-             "timeout poll", "spinlock timeout poll"}
+             "timeout poll", "spinlock timeout poll", "signed deadline", "timeout across the wrap"}
 
 
 def run(boot: Callable[..., Machine], skip: bool) -> tuple[Machine, list[int], list[int]]:
@@ -86,8 +87,8 @@ def test_timeout_polls_end_on_the_timeout_tick(both) -> None:
     first pass that reads TIMEOUT_US or more (3 ms from a start read up to a tick
     after the mark, within a pass or two)."""
     machine, edges, _ = both[True]
-    assert word(machine, "timeouts") == 2
-    for phase in ("timeout poll", "spinlock timeout poll"):
+    assert word(machine, "timeouts") == 3
+    for phase in ("timeout poll", "spinlock timeout poll", "signed deadline", "timeout across the wrap"):
         i = PHASES.index(phase)
         waited = edges[2 * i + 1] - edges[2 * i]
         assert 2_999_000 <= waited <= 3_002_000, (phase, waited)

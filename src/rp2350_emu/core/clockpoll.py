@@ -14,8 +14,9 @@ each), so every decision, and with it the whole pass, is the same for every
 T up to the first such point: `window` returns how many ticks that is.
 
 Anything else done with a derived value (a shift, a store, an address, a
-second clock read, a derived register still live at the end of the pass)
-makes `window` return None and the loop is run, not skipped.
+second clock read) makes `window` return None and the loop is run, not
+skipped. A derived value may stay in a register into the next pass: the
+trace is followed again with what a pass leaves derived.
 """
 
 from __future__ import annotations
@@ -96,15 +97,18 @@ def _decode(pc: int, code: bytes) -> tuple[Insn, ...]:
 
 
 def _points(kind: str, w: int) -> tuple[int, ...]:
-    """Values of X where the flags of the operation on (X, w) may change."""
-    if kind == "add":  # X + w crosses 0 and the sign boundary
+    """Values of X where the flags of the operation on (X, w) may change: X
+    stepping from p - 1 to p changes a flag only for p in this set. N, C and
+    V follow the signs and unsigned wraps of X (at 0 and 2^31) and of the
+    result; the result crosses its 0 and 2^31 at `zero` and `half` going up,
+    one later going down (w - X), and Z holds at `zero` only."""
+    if kind == "add":  # X + w
         zero, half = -w & MASK32, (SIGN - w) & MASK32
     elif kind == "sub":  # X - w or w - X
         zero, half = w, (w + SIGN) & MASK32
     else:  # the value itself (movs, cbz)
         zero, half = 0, SIGN
-    base = (0, SIGN, zero, half)
-    return base + tuple((p + 1) & MASK32 for p in base)
+    return (0, SIGN, zero, (zero + 1) & MASK32, half, (half + 1) & MASK32)
 
 
 def _ticks(slope: int, x0: int, points: Sequence[int]) -> int:
@@ -116,12 +120,15 @@ def _ticks(slope: int, x0: int, points: Sequence[int]) -> int:
 
 
 class _Taint:
-    """Which registers and flags derive from the clock value, and the decisions."""
+    """Which registers and flags derive from the clock value (with their value in
+    the traced pass), and the window the decisions so far leave."""
 
-    def __init__(self) -> None:
-        self.regs: dict[int, int] = {}  # reg index -> slope (+1 or -1)
+    def __init__(self, regs: dict[int, tuple[int, int]] | None = None,
+                 flags: list[tuple[int, int, tuple[int, ...]]] | None = None) -> None:
+        #: reg index -> (slope +1 or -1, value in the traced pass)
+        self.regs: dict[int, tuple[int, int]] = dict(regs or {})
         #: flag sources: (slope, value of X when set, points)
-        self.flags: list[tuple[int, int, tuple[int, ...]]] = []
+        self.flags: list[tuple[int, int, tuple[int, ...]]] = list(flags or [])
         self.window = MASK32
 
     def decide_on_flags(self) -> None:
@@ -141,7 +148,7 @@ def _operand_value(op: Operand, regs: tuple[int, ...]) -> int | None:
 
 
 def _arith(insn: Insn, regs: tuple[int, ...], taint: _Taint) -> bool:
-    """add/sub/cmp/cmn/mov/rsb with one derived operand: the result and flags
+    """add/sub/cmp/cmn/mov/rsb/neg with one derived operand: the result and flags
     derive from it too. False when the use is of another kind."""
     name = insn.name
     base = name[:-1] if name.endswith("s") and name not in ("cmp", "cmn") else name
@@ -150,32 +157,34 @@ def _arith(insn: Insn, regs: tuple[int, ...], taint: _Taint) -> bool:
         return False
     if base in ("cmp", "cmn"):
         dest, sources = None, ops
-    elif base in ("add", "sub", "rsb", "mov", "neg") and ops and ops[0].type == C.ARM_OP_REG:
-        dest, sources = REG_INDEX.get(ops[0].reg), ops[1:] if len(ops) > 1 else ops
+    elif base in ("add", "sub", "rsb", "mov", "neg") and len(ops) >= 2 and ops[0].type == C.ARM_OP_REG:
+        dest, sources = REG_INDEX.get(ops[0].reg), ops[1:]
     else:
         return False
     derived = [i for i, op in enumerate(sources) if op.type == C.ARM_OP_REG and REG_INDEX.get(op.reg) in taint.regs]
     if len(derived) != 1:
         return False
-    x_op = sources[derived[0]]
-    slope = taint.regs[REG_INDEX[x_op.reg]]
-    x0 = regs[REG_INDEX[x_op.reg]]
-    if base in ("mov",) and len(sources) == 1:
-        kind, w, out = "value", 0, slope
+    slope, x = taint.regs[REG_INDEX[sources[derived[0]].reg]]
+    if len(sources) == 1:
+        if base == "mov":
+            kind, w, out = "value", 0, (slope, x)
+        elif base == "neg":
+            kind, w, out = "sub", 0, (-slope, -x & MASK32)
+        else:
+            return False
     elif len(sources) == 2:
         w = _operand_value(sources[1 - derived[0]], regs)
         if w is None:
             return False
+        first = derived[0] == 0
         if base in ("add", "cmn"):
-            kind, out = "add", slope
+            kind, out = "add", (slope, (x + w) & MASK32)
         elif base in ("sub", "cmp"):
-            kind, out = "sub", slope if derived[0] == 0 else -slope
-        elif base == "rsb":  # w - X
-            kind, out = "sub", -slope if derived[0] == 0 else slope
+            kind, out = "sub", (slope, (x - w) & MASK32) if first else (-slope, (w - x) & MASK32)
+        elif base == "rsb":  # rsb d, n, m = m - n
+            kind, out = "sub", (-slope, (w - x) & MASK32) if first else (slope, (x - w) & MASK32)
         else:
             return False
-    elif base == "neg" and len(sources) == 1:
-        kind, w, out = "sub", 0, -slope
     else:
         return False
     if dest is not None:
@@ -183,7 +192,7 @@ def _arith(insn: Insn, regs: tuple[int, ...], taint: _Taint) -> bool:
             return False  # sp, lr or pc derived from the clock: not a plain comparison
         taint.regs[dest] = out
     if insn.update_flags or base in ("cmp", "cmn"):
-        source = (slope, x0, _points(kind, w))
+        source = (slope, x, _points(kind, w))
         if name in FULL_FLAG_SETTERS:
             taint.flags = [source]
         else:
@@ -206,7 +215,8 @@ def _step(insn: Insn, regs: tuple[int, ...], taint: _Taint, hidden: bool) -> boo
         if hidden:
             return False
         if insn.mnemonic in ("cbz", "cbnz") and len(uses) == 1:  # a decision on X == 0
-            taint.decide(taint.regs[uses[0]], regs[uses[0]], _points("value", 0))
+            slope, x = taint.regs[uses[0]]
+            taint.decide(slope, x, _points("value", 0))
             return True
         return _arith(insn, regs, taint)
     sets_flags = insn.update_flags or C.ARM_REG_CPSR in written
@@ -220,35 +230,64 @@ def _step(insn: Insn, regs: tuple[int, ...], taint: _Taint, hidden: bool) -> boo
     return True
 
 
-def window(steps: Sequence[Step], clock_step: int, clock_reg: int | None = None) -> int | None:
-    """Ticks the clock may advance past the value the traced pass read (at
-    steps[clock_step], into its destination register) with every pass the
-    same as the traced one; None when the pass does more with the value than
-    compare it (or the trace is not one this analysis follows)."""
-    taint = _Taint()
+def _follow(steps: Sequence[Step], clock_step: int, t0: int, taint: _Taint) -> bool:
+    """One pass of the trace under `taint` (what the previous pass left derived)."""
     for index, step in enumerate(steps):
         insns = _decode(step.pc, step.code)
         if not insns:
-            return None
+            return False
         first = insns[0]
         if step.executed != 1 and (not first.mnemonic.startswith("it") or step.executed > len(insns)):
-            return None
+            return False
         if index == clock_step:
             if first.name != "ldr" or len(first.operands) != 2:
-                return None
+                return False
             dest = first.operands[0]
             if dest.type != C.ARM_OP_REG or REG_INDEX.get(dest.reg, 99) >= 13:
-                return None
+                return False
+            if REG_INDEX.get(first.operands[1].reg) in taint.regs:
+                return False
             if taint.flags and first.cc not in (C.ARM_CC_AL, C.ARM_CC_INVALID):
                 taint.decide_on_flags()
-            taint.regs[REG_INDEX[dest.reg]] = 1
+            taint.regs[REG_INDEX[dest.reg]] = (1, t0 & MASK32)
             continue
         if not _step(first, step.regs, taint, hidden=False):
-            return None
+            return False
         for insn in insns[1:]:
             if not _step(insn, step.regs, taint, hidden=True):
-                return None
-    if taint.regs:
-        return None  # a value derived from the clock is still in a register: passes differ
-    taint.decide_on_flags()  # flags left derived must not change either
-    return taint.window
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class Window:
+    """What `window` found: the ticks every pass stays the same for, and the
+    registers (r0-r12 indices) that hold a value derived from the clock at the
+    end of a pass (they differ from pass to pass and are left out of the
+    comparison of the state; the next pass reads them again)."""
+
+    ticks: int
+    derived: frozenset[int]
+
+
+def window(steps: Sequence[Step], clock_step: int, t0: int) -> Window | None:
+    """How far the clock may advance past t0, the value the traced pass read at
+    steps[clock_step], with every pass taking the same path as the traced one;
+    None when the pass does more with a value derived from it than compare it
+    (or the trace is not one this analysis follows).
+
+    A value may stay in a register into the next pass (the read is the last
+    thing a pass does): the trace is followed again with what one pass leaves
+    derived, until that set is stable, and the decisions of that last round are
+    the ones every pass makes."""
+    taint = _Taint()
+    seeded: set[int] | None = None  # what the previous round left derived
+    for _round in range(4):
+        if not _follow(steps, clock_step, t0, taint):
+            return None
+        if seeded is not None and set(taint.regs) == seeded:
+            taint.decide_on_flags()  # flags left derived must not change either
+            return Window(taint.window, frozenset(taint.regs))
+        seeded = set(taint.regs)
+        taint = _Taint(taint.regs, taint.flags)
+    return None

@@ -264,12 +264,17 @@ class FastPaths:
         seen = [(a, CLOCK_VALUE if kind == CLOCK else v) for a, v, kind in reads]
         if not (self.cycles == start + period and self.sleeping is None and not dirty
                 and seen == pattern and all(kind != OTHER for _a, _v, kind in reads)
-                and self.regs.read_batch(FULL_STATE_BATCH) == before
                 and self._idle_states() == idle_before):
             return False
-        if clocked:
-            return self._clock_window(steps, start, period)
-        return True
+        after = self.regs.read_batch(FULL_STATE_BATCH)
+        if not clocked:
+            return after == before
+        found = self._clock_window(steps, start, period)
+        if found is None:
+            return False
+        # registers holding a value derived from the clock differ from pass to pass
+        # (FULL_STATE_REGS starts with r0-r12, the indices clockpoll uses)
+        return all(a == b for i, (a, b) in enumerate(zip(after, before)) if i not in found.derived)
 
     def _trace_pass(self, period: int) -> list[clockpoll.Step] | None:
         """Run one pass instruction by instruction, recording each step (None: it did not
@@ -287,11 +292,13 @@ class FastPaths:
             steps.append(clockpoll.Step(pc, regs, bytes(uc.mem_read(pc, 20)), self.cycles - at))
         return steps
 
-    def _clock_window(self, steps: list[clockpoll.Step] | None, start: int, period: int) -> bool:
-        """Passes a traced clock poll may skip: up to the last pass whose clock read still
-        gives a value inside the window every comparison of the pass agrees on."""
+    def _clock_window(self, steps: list[clockpoll.Step] | None, start: int,
+                      period: int) -> clockpoll.Window | None:
+        """Passes a traced clock poll may skip (`_clock_passes`): up to the last pass
+        whose clock read still gives a value inside the window every comparison of the
+        pass agrees on."""
         if steps is None or len(self._pass_clocks) != 1:
-            return False
+            return None
         at, count, time_of = self._pass_clocks[0]
         offset, index = at - start, None
         done = start
@@ -301,17 +308,24 @@ class FastPaths:
                 break
             done += step.executed
         if index is None:
-            return False
-        ticks = clockpoll.window(steps, index)
-        if ticks is None:
-            return False
-        until = time_of(count + ticks + 1)
+            return None
+        found = clockpoll.window(steps, index, count)
+        if found is None:
+            return None
+        until = time_of(count + found.ticks + 1)
         if until is None:
-            return True  # the count is stopped: nothing changes before the next event
-        last_cycle = self.cycles_at(until) - 1  # the last cycle still before that tick
-        # pass j after this one reads the clock at cycle start + (j + 1) * period + offset
-        self._clock_passes = max((last_cycle - start - offset) // period, 0)
-        return self._clock_passes > 0
+            passes = None  # the count is stopped: nothing changes before the next event
+        else:
+            last_cycle = self.cycles_at(until) - 1  # the last cycle still before that tick
+            # pass j after this one reads the clock at cycle start + (j + 1) * period + offset
+            passes = max((last_cycle - start - offset) // period, 0)
+        if found.derived:
+            # the registers still hold what this pass derived: one pass must run for real
+            # before the next event, so the state there is the one running every pass gives
+            room = max(self._skip_limit() - self.cycles, 0) // period - 1
+            passes = room if passes is None else min(passes, room)
+        self._clock_passes = passes
+        return found if passes is None or passes > 0 else None
 
     def _skip_passes(self, period: int) -> None:
         passes = max(self._skip_limit() - self.cycles, 0) // period
