@@ -27,9 +27,9 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
             fixedHz["gpin0"] = (ulong)gpin0Hz;
             fixedHz["gpin1"] = (ulong)gpin1Hz;
             fixedHz["otp"] = 0;
-            foreach(var gen in GenOrder)
+            foreach(var gen in RP2350_ClockTree.GenOrder)
             {
-                var g = Gen[gen];
+                var g = RP2350_ClockTree.Gen[gen];
                 var name = gen;
                 Add("CLK_" + gen.ToUpper() + "_CTRL", g.Ctrl, reset: gen == "sys" ? ClkSysCtrlReset : 0u, mask: g.WMask,
                     read: CtrlReader(name), write: CfgWriter(g.Ctrl));
@@ -115,21 +115,21 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
             return f;
         }
 
-        private uint Ctrl(string gen) { return Reg(Gen[gen].Ctrl).Value; }
+        private uint Ctrl(string gen) { return Reg(RP2350_ClockTree.Gen[gen].Ctrl).Value; }
 
         private ulong AuxHz(string gen, Dictionary<string, ulong> f)
         {
-            var g = Gen[gen];
+            var g = RP2350_ClockTree.Gen[gen];
             var aux = (int)(Ctrl(gen) >> g.AuxShift & ((1u << g.AuxWidth) - 1));
-            var names = Aux[gen];
+            var names = RP2350_ClockTree.Aux[gen];
             ulong hz;
             return aux < names.Length && f.TryGetValue(names[aux], out hz) ? hz : 0;
         }
 
         private ulong Divide(string gen, ulong hz)
         {
-            var div = Reg(Gen[gen].Ctrl + 4).Value;
-            var intWidth = Gen[gen].DivIntWidth;
+            var div = Reg(RP2350_ClockTree.Gen[gen].Ctrl + 4).Value;
+            var intWidth = RP2350_ClockTree.Gen[gen].DivIntWidth;
             ulong integer = div >> 16 & (uint)((1UL << intWidth) - 1);
             if(integer == 0)
             {
@@ -152,7 +152,7 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
         private void Recompute()
         {
             var f = SourceHz();
-            foreach(var gen in Glitchless)
+            foreach(var gen in RP2350_ClockTree.Glitchless)
             {
                 var inputs = GlitchlessInputs(gen, f);
                 var src = (int)(Ctrl(gen) & (gen == "ref" ? 3u : 1u));
@@ -209,7 +209,7 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
 
         private void ResetMuxes()
         {
-            foreach(var gen in Glitchless)
+            foreach(var gen in RP2350_ClockTree.Glitchless)
             {
                 sel[gen] = (int)(Ctrl(gen) & (gen == "ref" ? 3u : 1u));
             }
@@ -217,8 +217,8 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
 
         private Func<uint> CtrlReader(string gen)
         {
-            var off = Gen[gen].Ctrl;
-            if(Array.IndexOf(Glitchless, gen) >= 0)
+            var off = RP2350_ClockTree.Gen[gen].Ctrl;
+            if(Array.IndexOf(RP2350_ClockTree.Glitchless, gen) >= 0)
             {
                 return () => Reg(off).Value;
             }
@@ -231,7 +231,7 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
 
         private Func<uint> SelectedReader(string gen)
         {
-            if(Array.IndexOf(Glitchless, gen) < 0)
+            if(Array.IndexOf(RP2350_ClockTree.Glitchless, gen) < 0)
             {
                 return () => 1;
             }
@@ -245,9 +245,9 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
                 var reg = Reg(off);
                 var old = reg.Value;
                 reg.Value = value & reg.Mask;
-                foreach(var gen in Glitchless)
+                foreach(var gen in RP2350_ClockTree.Glitchless)
                 {
-                    if(Gen[gen].Ctrl == off && ((old ^ reg.Value) & (gen == "ref" ? 3u : 1u)) != 0)
+                    if(RP2350_ClockTree.Gen[gen].Ctrl == off && ((old ^ reg.Value) & (gen == "ref" ? 3u : 1u)) != 0)
                     {
                         sel[gen] = -1; // switching: SELECTED reads 0 until the new source runs
                     }
@@ -303,7 +303,7 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
         {
             fc0Event = null;
             var src = Reg(0xA0).Value;
-            var name = src < Fc0Src.Length ? Fc0Src[src] : null;
+            var name = src < RP2350_ClockTree.Fc0Src.Length ? RP2350_ClockTree.Fc0Src[src] : null;
             ulong srcHz = 0;
             if(name != null)
             {
@@ -336,26 +336,6 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
             fc0Status = status;
         }
 
-        private struct GenInfo
-        {
-            public long Ctrl;
-            public uint WMask;
-            public int AuxShift;
-            public int AuxWidth;
-            public uint DivMask;
-            public int DivIntWidth;
-
-            public GenInfo(long ctrl, uint wmask, int auxShift, int auxWidth, uint divMask, int divIntWidth)
-            {
-                Ctrl = ctrl;
-                WMask = wmask;
-                AuxShift = auxShift;
-                AuxWidth = auxWidth;
-                DivMask = divMask;
-                DivIntWidth = divIntWidth;
-            }
-        }
-
         private readonly RP2350_XOSC xosc;
         private readonly RP2350_PLL pllSys;
         private readonly RP2350_PLL pllUsb;
@@ -372,35 +352,5 @@ namespace Antmicro.Renode.Peripherals.Miscellaneous
         private const uint Fc0Pass = 1u << 0, Fc0Done_ = 1u << 4, Fc0Running = 1u << 8;
         private const uint Fc0Fail = 1u << 16, Fc0Slow = 1u << 20, Fc0Fast = 1u << 24, Fc0Died = 1u << 28;
         private const uint ResusClear = 1u << 16, ResusFrce = 1u << 12, ResusEnable = 1u << 8;
-
-        private static readonly string[] Glitchless = { "ref", "sys" };
-        private static readonly string[] GenOrder = { "gpout0", "gpout1", "gpout2", "gpout3", "ref", "sys", "peri", "hstx", "usb", "adc" };
-        private static readonly string[] GpoutAux =
-            { "pll_sys", "gpin0", "gpin1", "pll_usb", "pll_usb_ref", "rosc", "xosc", "lposc", "sys", "usb", "adc", "ref", "peri", "hstx", "otp" };
-        private static readonly Dictionary<string, string[]> Aux = new Dictionary<string, string[]>
-        {
-            { "gpout0", GpoutAux }, { "gpout1", GpoutAux }, { "gpout2", GpoutAux }, { "gpout3", GpoutAux },
-            { "ref", new[] { "pll_usb", "gpin0", "gpin1", "pll_usb_ref" } },
-            { "sys", new[] { "pll_sys", "pll_usb", "rosc", "xosc", "gpin0", "gpin1" } },
-            { "peri", new[] { "sys", "pll_sys", "pll_usb", "rosc_ph", "xosc", "gpin0", "gpin1" } },
-            { "hstx", new[] { "sys", "pll_sys", "pll_usb", "gpin0", "gpin1" } },
-            { "usb", new[] { "pll_usb", "pll_sys", "rosc_ph", "xosc", "gpin0", "gpin1" } },
-            { "adc", new[] { "pll_usb", "pll_sys", "rosc_ph", "xosc", "gpin0", "gpin1" } },
-        };
-        private static readonly Dictionary<string, GenInfo> Gen = new Dictionary<string, GenInfo>
-        {
-            { "gpout0", new GenInfo(0x00, 0x00131DE0, 5, 4, 0xFFFFFFFF, 16) },
-            { "gpout1", new GenInfo(0x0C, 0x00131DE0, 5, 4, 0xFFFFFFFF, 16) },
-            { "gpout2", new GenInfo(0x18, 0x00131DE0, 5, 4, 0xFFFFFFFF, 16) },
-            { "gpout3", new GenInfo(0x24, 0x00131DE0, 5, 4, 0xFFFFFFFF, 16) },
-            { "ref", new GenInfo(0x30, 0x00000063, 5, 2, 0x00FF0000, 8) },
-            { "sys", new GenInfo(0x3C, 0x000000E1, 5, 3, 0xFFFFFFFF, 16) },
-            { "peri", new GenInfo(0x48, 0x00000CE0, 5, 3, 0x00030000, 2) },
-            { "hstx", new GenInfo(0x54, 0x00130CE0, 5, 3, 0x00030000, 2) },
-            { "usb", new GenInfo(0x60, 0x00130CE0, 5, 3, 0x000F0000, 4) },
-            { "adc", new GenInfo(0x6C, 0x00130CE0, 5, 3, 0x000F0000, 4) },
-        };
-        private static readonly string[] Fc0Src =
-            { null, "pll_sys", "pll_usb", "rosc", "rosc_ph", "xosc", "gpin0", "gpin1", "ref", "sys", "peri", "usb", "adc", "hstx", "lposc", "otp", "pll_usb" };
     }
 }

@@ -1,15 +1,11 @@
-// RP2350 PWM for Renode: Timers.RP2350_PWM at 0x400A8000.
-// Same behaviour as the engine's peripherals/pwm.py and pwm_slice.py, port by port,
-// with the same integer maths so the shared tables give the same values on both.
-// Nothing counts on a poll: each slice keeps an anchor (clk_sys cycle, counter
-// position, divider accumulator, the CC/TOP copies in force) and the counter at any
-// time, or the time of any future count, follows in closed form. Events exist only
-// where something can see a change: an output edge on a pin whose FUNCSEL is PWM,
-// the wrap where written CC/TOP take over, and the next wrap while INTR is clear.
-// The readings of the datasheet where it leaves a choice are the engine's (pwm.py doc):
-// CC/TOP writes to a halted slice are in force at once; a halted slice holds its
-// outputs; PH_ADV steps a halted slice and waits at full speed; PH_RET drops the next
-// count and reads 1 until then.
+// RP2350 PWM for Renode: Timers.RP2350_PWM at 0x400A8000, the same behaviour and
+// integer maths as the engine's peripherals/pwm.py (the shared tables give the same
+// values on both). Each slice (RP2350_PWMSlice.cs) counts in closed form from an
+// anchor; events exist only where something can see a change: an output edge on a
+// PWM pin, the wrap where written CC/TOP take over, the next wrap while INTR is clear.
+// Where the datasheet leaves a choice, pwm.py's reading: CC/TOP written to a halted
+// slice are in force at once, a halted slice holds its outputs, PH_ADV steps a halted
+// slice, PH_RET drops the next count.
 
 using System;
 using System.Collections.Generic;
@@ -44,7 +40,7 @@ namespace Antmicro.Renode.Peripherals.Timers
             sys = new RP2350CycleCounter(Time, clkSys());
             for(var i = 0; i < NumSlices; i++)
             {
-                slices[i] = new Slice(this, i);
+                slices[i] = new RP2350_PWMSlice(CycleNow, i);
             }
             for(var i = 0; i < NumSlices; i++)
             {
@@ -102,7 +98,7 @@ namespace Antmicro.Renode.Peripherals.Timers
         /// True when the slice's B pin is the counter's input (DIVMODE LEVEL/RISE/FALL), not an output.
         public bool BIsInput(int slice)
         {
-            return slices[slice].DivMode != DivmodeDiv;
+            return slices[slice].DivMode != RP2350_PWMSlice.DivmodeDiv;
         }
 
         /// A pin's FUNCSEL moved to or from this slice: B may read differently, edges may now matter (or not).
@@ -123,7 +119,7 @@ namespace Antmicro.Renode.Peripherals.Timers
             var mode = s.DivMode;
             Fold(s);
             s.Gate = level;
-            if(s.Enabled && ((mode == DivmodeRise && level) || (mode == DivmodeFall && !level)))
+            if(s.Enabled && ((mode == RP2350_PWMSlice.DivmodeRise && level) || (mode == RP2350_PWMSlice.DivmodeFall && !level)))
             {
                 // an edge is one divider input (12.5.2.5): a count once the accumulator reaches INT.FRAC
                 var total = s.AnchorAcc + 16;
@@ -134,7 +130,7 @@ namespace Antmicro.Renode.Peripherals.Timers
                     Step(s);
                 }
             }
-            if(mode != DivmodeDiv)
+            if(mode != RP2350_PWMSlice.DivmodeDiv)
             {
                 Settle(s);
                 Reschedule(s);
@@ -152,7 +148,7 @@ namespace Antmicro.Renode.Peripherals.Timers
                     slices[i].Event.Cancel();
                 }
                 // a fresh slice, anchored now: the counter restarts from 0 here
-                slices[i] = new Slice(this, i) { AnchorCycle = CycleNow() };
+                slices[i] = new RP2350_PWMSlice(CycleNow, i) { AnchorCycle = CycleNow() };
             }
             intr = 0;
             inte[0] = inte[1] = intf[0] = intf[1] = 0;
@@ -191,7 +187,7 @@ namespace Antmicro.Renode.Peripherals.Timers
         // -- the counter --------------------------------------------------------------------
 
         /// Re-anchor a slice now; a wrap on the way sets its INTR bit.
-        private void Fold(Slice s)
+        private void Fold(RP2350_PWMSlice s)
         {
             if(s.Reanchor() && (intr >> s.Index & 1) == 0)
             {
@@ -201,7 +197,7 @@ namespace Antmicro.Renode.Peripherals.Timers
         }
 
         /// One count more, now (PH_ADV, or a B edge through the divider).
-        private void Step(Slice s)
+        private void Step(RP2350_PWMSlice s)
         {
             s.ExtraTicks += 1;
             Fold(s);
@@ -209,7 +205,7 @@ namespace Antmicro.Renode.Peripherals.Timers
 
         /// What a register change settles: a halted slice takes written CC/TOP at once, a
         /// waiting PH_ADV acts once the divider leaves it a cycle.
-        private void Settle(Slice s)
+        private void Settle(RP2350_PWMSlice s)
         {
             if(!s.Enabled)
             {
@@ -225,7 +221,7 @@ namespace Antmicro.Renode.Peripherals.Timers
 
         // -- registers ---------------------------------------------------------------------
 
-        private void Change(int i, Action<Slice> apply)
+        private void Change(int i, Action<RP2350_PWMSlice> apply)
         {
             var s = slices[i];
             Fold(s); // the progress so far belongs to the old settings
@@ -239,7 +235,7 @@ namespace Antmicro.Renode.Peripherals.Timers
         {
             Change(i, s =>
             {
-                if(((value ^ s.Csr) & CsrPhCorrect) != 0)
+                if(((value ^ s.Csr) & RP2350_PWMSlice.CsrPhCorrect) != 0)
                 {
                     s.AnchorPos = s.ValueOf(s.AnchorPos, s.TopLive); // the value stays, counting up
                 }
@@ -249,11 +245,11 @@ namespace Antmicro.Renode.Peripherals.Timers
                 {
                     s.AdvPending = false;
                 }
-                if((value & CsrPhAdv) != 0)
+                if((value & RP2350_PWMSlice.CsrPhAdv) != 0)
                 {
                     s.AdvPending = true; // acts in Settle unless at full speed
                 }
-                if((value & CsrPhRet) != 0 && s.Enabled)
+                if((value & RP2350_PWMSlice.CsrPhRet) != 0 && s.Enabled)
                 {
                     s.ExtraTicks = -1; // the divider's next count is dropped
                 }
@@ -292,7 +288,7 @@ namespace Antmicro.Renode.Peripherals.Timers
                 var want = (value >> s.Index & 1) != 0;
                 if(want != s.Enabled)
                 {
-                    WriteCsr(s.Index, (s.Csr & ~CsrEn) | (want ? CsrEn : 0));
+                    WriteCsr(s.Index, (s.Csr & ~RP2350_PWMSlice.CsrEn) | (want ? RP2350_PWMSlice.CsrEn : 0));
                 }
             }
         }
@@ -344,7 +340,7 @@ namespace Antmicro.Renode.Peripherals.Timers
 
         /// One event per slice: the earliest visible change (a routed edge, the wrap where
         /// written CC/TOP take over, or the next wrap while INTR is clear).
-        private void Reschedule(Slice s)
+        private void Reschedule(RP2350_PWMSlice s)
         {
             if(s.Event != null)
             {
@@ -360,7 +356,7 @@ namespace Antmicro.Renode.Peripherals.Timers
             for(var channel = 0; channel < 2; channel++)
             {
                 // B is an input in the gated and edge modes
-                if(Routed != null && Routed(s.Index, channel) && !(channel == 1 && s.DivMode != DivmodeDiv))
+                if(Routed != null && Routed(s.Index, channel) && !(channel == 1 && s.DivMode != RP2350_PWMSlice.DivmodeDiv))
                 {
                     channels.Add(channel);
                 }
@@ -378,267 +374,11 @@ namespace Antmicro.Renode.Peripherals.Timers
             }
         }
 
-        private void Fire(Slice s)
+        private void Fire(RP2350_PWMSlice s)
         {
             s.Event = null;
             Reschedule(s); // folds: the wrap, if this is one, sets INTR and takes CC/TOP
             NotifyOutput(s.Index);
-        }
-
-        /// One slice's counter, anchored at a clk_sys cycle (engine: peripherals/pwm_slice.py).
-        private sealed class Slice
-        {
-            public Slice(RP2350_PWM pwm, int index)
-            {
-                this.pwm = pwm;
-                Index = index;
-            }
-
-            public readonly int Index;
-            public uint Csr;            // EN, PH_CORRECT, A_INV, B_INV, DIVMODE
-            public uint Div = 0x10;
-            public uint Cc;             // as written (register reads)
-            public uint Top = 0xFFFF;
-            public uint CcLive;         // what the counter and outputs use (double buffer)
-            public uint TopLive = 0xFFFF;
-            public long AnchorCycle;    // clk_sys cycle of the anchor
-            public long AnchorAcc;      // divider accumulator there (1/16 counts), below the divisor
-            public long AnchorPos;      // counter position there
-            public long ExtraTicks;     // B-edge counts since the anchor; -1: a PH_RET waits
-            public bool AdvPending;     // PH_ADV written, no free cycle yet (full speed)
-            public bool Gate;           // the B input's level (LEVEL/RISE/FALL)
-            public bool HeldA, HeldB;   // compare levels when last running: a halted slice holds them
-            public RP2350Event Event;
-
-            public bool Enabled { get { return (Csr & CsrEn) != 0; } }
-
-            public int DivMode { get { return (int)(Csr >> 4 & 3); } }
-
-            private bool PhaseCorrect { get { return (Csr & CsrPhCorrect) != 0; } }
-
-            private bool Pending { get { return Cc != CcLive || Top != TopLive; } }
-
-            /// Counts per period (positions of the counter) with that TOP.
-            public long PeriodOf(uint top)
-            {
-                return ((long)top + 1) * (PhaseCorrect ? 2 : 1);
-            }
-
-            public long Divisor()
-            {
-                long integer = Div >> 4 & 0xFF, frac = Div & 0xF;
-                return (integer == 0 ? 256 : integer) * 16 + frac;
-            }
-
-            private bool FreeRunning()
-            {
-                var mode = DivMode;
-                return Enabled && (mode == DivmodeDiv || (mode == DivmodeLevel && Gate));
-            }
-
-            /// Counting on every cycle: the divider leaves no cycle for a PH_ADV.
-            public bool FullSpeed()
-            {
-                return FreeRunning() && Divisor() == 16;
-            }
-
-            public uint CsrValue()
-            {
-                long raw, acc;
-                RawTicksAt(pwm.CycleNow(), out raw, out acc);
-                return Csr | (raw < 0 ? CsrPhRet : 0) | (AdvPending ? CsrPhAdv : 0);
-            }
-
-            /// Counts since the anchor (-1 while a PH_RET still waits), and the accumulator, at `cycle`.
-            public void RawTicksAt(long cycle, out long raw, out long acc)
-            {
-                raw = ExtraTicks;
-                acc = AnchorAcc;
-                if(FreeRunning() && cycle > AnchorCycle)
-                {
-                    // both operands are >= 0, so C#'s truncating / and % are Python's floor ones
-                    var total = 16 * (cycle - AnchorCycle) + AnchorAcc;
-                    var d = Divisor();
-                    raw += total / d;
-                    acc = total % d;
-                }
-            }
-
-            private long TicksNow()
-            {
-                long raw, acc;
-                RawTicksAt(pwm.CycleNow(), out raw, out acc);
-                return Math.Max(raw, 0);
-            }
-
-            /// Counts from the anchor to the first wrap (where the written CC/TOP take over).
-            private long FirstWrap()
-            {
-                var period = PeriodOf(TopLive);
-                return AnchorPos < period ? period - AnchorPos : CounterEnd - AnchorPos;
-            }
-
-            /// Position, CC and TOP in force `ticks` counts after the anchor.
-            private void StateAfter(long ticks, out long pos, out uint cc, out uint top)
-            {
-                var first = FirstWrap();
-                if(ticks < first)
-                {
-                    pos = AnchorPos + ticks;
-                    cc = CcLive;
-                    top = TopLive;
-                    return;
-                }
-                pos = (ticks - first) % PeriodOf(Top);
-                cc = Cc;
-                top = Top;
-            }
-
-            /// The CTR value at a position (phase-correct: up, then down).
-            public long ValueOf(long pos, uint top)
-            {
-                var period = PeriodOf(top);
-                if(PhaseCorrect && top < pos && pos < period)
-                {
-                    return period - 1 - pos;
-                }
-                return pos;
-            }
-
-            public long CtrNow()
-            {
-                long pos;
-                uint cc, top;
-                StateAfter(TicksNow(), out pos, out cc, out top);
-                return ValueOf(pos, top);
-            }
-
-            /// Fold the progress so far into the anchor; true if the counter wrapped meanwhile.
-            public bool Reanchor()
-            {
-                var cycle = pwm.CycleNow();
-                long raw, acc;
-                RawTicksAt(cycle, out raw, out acc);
-                var ticks = Math.Max(raw, 0);
-                var wrapped = ticks >= FirstWrap();
-                long pos;
-                uint cc, top;
-                StateAfter(ticks, out pos, out cc, out top);
-                if(wrapped)
-                {
-                    CcLive = cc;
-                    TopLive = top;
-                }
-                AnchorPos = pos;
-                AnchorCycle = cycle;
-                AnchorAcc = acc;
-                ExtraTicks = Math.Min(raw, 0);
-                if(Enabled || ticks != 0)
-                {
-                    // the output register follows the counter while it moves
-                    HeldA = Compare(0, pos, cc, top);
-                    HeldB = Compare(1, pos, cc, top);
-                }
-                return wrapped;
-            }
-
-            /// The clk_sys cycle at which count `k` after the anchor happens (free-running only).
-            /// After a fold k >= 1 and ExtraTicks <= 0, so it is always after the anchor.
-            public long? CycleOfTick(long k)
-            {
-                if(k <= ExtraTicks)
-                {
-                    return AnchorCycle;
-                }
-                if(!FreeRunning())
-                {
-                    return null;
-                }
-                var need = (k - ExtraTicks) * Divisor() - AnchorAcc;
-                return AnchorCycle + CeilDiv(need, 16);
-            }
-
-            /// The compare level (before A_INV/B_INV): high while the counter is below CC.
-            private bool Compare(int channel, long pos, uint cc, uint top)
-            {
-                return ValueOf(pos, top) < ((cc >> (16 * channel)) & 0xFFFF);
-            }
-
-            /// Level of output A (0) or B (1) now: the compare while running, else the held level.
-            public bool Output(int channel)
-            {
-                bool level;
-                if(Enabled)
-                {
-                    long pos;
-                    uint cc, top;
-                    StateAfter(TicksNow(), out pos, out cc, out top);
-                    level = Compare(channel, pos, cc, top);
-                }
-                else
-                {
-                    level = channel == 1 ? HeldB : HeldA;
-                }
-                return level != ((Csr & (channel == 1 ? CsrBInv : CsrAInv)) != 0);
-            }
-
-            /// Positions at which output `channel` can change level, with that CC and TOP.
-            private long[] EdgePositions(int channel, uint cc, uint top)
-            {
-                long compare = (cc >> (16 * channel)) & 0xFFFF;
-                if(compare == 0 || compare > top)
-                {
-                    return new long[0]; // 0 % or 100 %: no edges
-                }
-                if(PhaseCorrect)
-                {
-                    return new[] { compare, PeriodOf(top) - compare };
-                }
-                return new[] { 0L, compare };
-            }
-
-            /// Counts after the anchor to the next count anything can see: the first wrap if
-            /// `wrap` or written CC/TOP wait for it, else the next edge of a channel in `channels`.
-            public long? NextChange(bool wrap, List<int> channels)
-            {
-                var first = FirstWrap();
-                long? best = null;
-                if(wrap || Pending)
-                {
-                    best = first;
-                }
-                foreach(var channel in channels)
-                {
-                    foreach(var target in EdgePositions(channel, CcLive, TopLive))
-                    {
-                        var k = target - AnchorPos;
-                        if(0 < k && k < first && (!best.HasValue || k < best.Value))
-                        {
-                            best = k;
-                        }
-                    }
-                    if(!Pending)
-                    {
-                        // later periods run on the written values
-                        foreach(var target in EdgePositions(channel, Cc, Top))
-                        {
-                            if(!best.HasValue || first + target < best.Value)
-                            {
-                                best = first + target;
-                            }
-                        }
-                    }
-                }
-                return best;
-            }
-
-            private static long CeilDiv(long a, long b)
-            {
-                // C# division truncates toward zero: that is already the ceiling for a < 0
-                return a >= 0 ? (a + b - 1) / b : a / b;
-            }
-
-            private readonly RP2350_PWM pwm;
         }
 
         public const int NumSlices = 12;
@@ -646,14 +386,11 @@ namespace Antmicro.Renode.Peripherals.Timers
         public const uint Funcsel = 4;
 
         private const long SliceStride = 0x14;
-        private const long CounterEnd = 0x10000; // the 16-bit counter overflows to 0 here
         private const long En = 0xF0, Intr = 0xF4, Irq0Inte = 0xF8, Irq1Inte = 0x104;
-        private const uint CsrEn = 1, CsrPhCorrect = 2, CsrAInv = 4, CsrBInv = 8, CsrPhRet = 1 << 6, CsrPhAdv = 1 << 7;
-        private const int DivmodeDiv = 0, DivmodeLevel = 1, DivmodeRise = 2, DivmodeFall = 3;
         private const uint All = (1u << NumSlices) - 1;
 
         private readonly GPIO[] irqs = new GPIO[2];
-        private readonly Slice[] slices = new Slice[NumSlices];
+        private readonly RP2350_PWMSlice[] slices = new RP2350_PWMSlice[NumSlices];
         private readonly RP2350CycleCounter sys;
         private readonly uint[] inte = new uint[2];
         private readonly uint[] intf = new uint[2];

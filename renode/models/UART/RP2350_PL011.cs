@@ -1,17 +1,14 @@
 // UART0/UART1 of the RP2350 for Renode: an Arm PL011 as the RP2350 has it.
 // Same behaviour as the engine's peripherals/uart_pl011.py.
 //
-// Why not Renode's UART.PL011 (or a subclass of it): that model has no receive
-// timeout interrupt (RTRIS is never raised), so firmware that sleeps on RX level
-// OR RX timeout (ours: uart-echo) never wakes for a single byte; its TX is
-// instantaneous with TXFE always 1 and TXFF/BUSY never set; it decodes no
-// XOR/SET/CLR aliases (the RP2350 has them at +0x1000/+0x2000/+0x3000, the HAL
-// uses them on IMSC/ICR); and its interrupt state is private, so a subclass
-// cannot add RTRIS. This model implements IUART directly, like UARTBase does.
-//
-// Timing is real: a character occupies the line for (start + data + parity +
-// stop) bit periods at 16 * (IBRD + FBRD/64) / clk_peri, the divisor latched by
-// an LCR_H write. FIFOs are 32 deep (FEN) or 1. RX timeout = 32 bit periods.
+// Not Renode's UART.PL011 (nor a subclass): it raises no RX timeout (RTRIS), so
+// firmware sleeping on RX level OR timeout (uart-echo) never wakes for one byte; its
+// TX is instantaneous (TXFE always 1, TXFF/BUSY never set); it decodes no XOR/SET/CLR
+// aliases (the HAL uses them on IMSC/ICR); its interrupt state is private. This
+// model implements IUART directly, like UARTBase does.
+// A character occupies the line for (start + data + parity + stop) bit periods at
+// 16 * (IBRD + FBRD/64) / clk_peri (divisor latched by LCR_H; RP2350_UartLine.cs).
+// FIFOs are 32 deep (FEN) or 1. RX timeout = 32 bit periods.
 
 using System;
 using System.Collections.Generic;
@@ -85,23 +82,7 @@ namespace Antmicro.Renode.Peripherals.UART
 
         public Bits StopBits { get { return (Reg(0x2C).Value & LcrStp2) != 0 ? Bits.Two : Bits.One; } }
 
-        public Parity ParityBit
-        {
-            get
-            {
-                var lcr = Reg(0x2C).Value;
-                if((lcr & LcrPen) == 0)
-                {
-                    return Parity.None;
-                }
-                var even = (lcr & 4) != 0;
-                if((lcr & 0x80) != 0)
-                {
-                    return even ? Parity.Forced0 : Parity.Forced1;
-                }
-                return even ? Parity.Even : Parity.Odd;
-            }
-        }
+        public Parity ParityBit { get { return RP2350_UartFrame.ParityOf(Reg(0x2C).Value); } }
 
         public bool Txd { get; private set; } = true;   // idle line is high
         public bool RtsN { get; private set; } = true;
@@ -124,8 +105,8 @@ namespace Antmicro.Renode.Peripherals.UART
             rxFifo.Clear();
             rxLine.Clear();
             txShift = null;
-            txBurst = new Burst();
-            rxBurst = new Burst();
+            txBurst = new RP2350_UartBurst();
+            rxBurst = new RP2350_UartBurst();
             overrun = false;
             div64 = 0;
             ris = rsr = 0;
@@ -382,33 +363,6 @@ namespace Antmicro.Renode.Peripherals.UART
             TxKick();
         }
 
-        /// Times back-to-back characters from one origin so ns rounding never accumulates.
-        private sealed class Burst
-        {
-            public ulong NextEnd(ulong now, ulong frameBits, ulong d64, ulong hz)
-            {
-                if(endNs != now || keyDiv != d64 || keyHz != hz)
-                {
-                    t0 = now; // line was idle: new burst
-                    bits = 0;
-                    keyDiv = d64;
-                    keyHz = hz;
-                }
-                bits += frameBits;
-                // bit time = div64 / (4 hz) seconds
-                var num = bits * d64;
-                var den = 4 * hz;
-                endNs = t0 + num / den * RP2350Math.NsPerS + (num % den * RP2350Math.NsPerS + den - 1) / den;
-                return endNs;
-            }
-
-            private ulong t0;
-            private ulong bits;
-            private ulong keyDiv;
-            private ulong keyHz;
-            private ulong endNs = ulong.MaxValue;
-        }
-
         private Func<ulong> clkPeri;
         private readonly Queue<byte> txFifo = new Queue<byte>();
         private readonly Queue<uint> rxFifo = new Queue<uint>(); // error bits [11:8] + data
@@ -418,8 +372,8 @@ namespace Antmicro.Renode.Peripherals.UART
         private readonly RP2350Poll frPoll;
         private RP2350Event rxEvent;
         private RP2350Event rtEvent;
-        private Burst txBurst = new Burst();
-        private Burst rxBurst = new Burst();
+        private RP2350_UartBurst txBurst = new RP2350_UartBurst();
+        private RP2350_UartBurst rxBurst = new RP2350_UartBurst();
         private bool overrun;
         private ulong div64; // latched (IBRD << 6) | FBRD
         private uint ris;
