@@ -43,12 +43,16 @@ Waits For A Line That Never Comes
 
 def test_builtin_insight_suite_passes_with_waveforms_in_the_log(firmware: dict[str, Path], tmp_path: Path) -> None:
     out = io.StringIO()
-    rc = run_tests([str(ROOT / "robot" / "builtin" / "insight.robot")], tmp_path, console="none", stdout=out)
+    suite = str(ROOT / "robot" / "builtin" / "insight.robot")
+    rc = run_tests([suite], tmp_path / "always", console="none", stdout=out, variables=["PIN_WAVEFORMS:Always"])
     assert rc == 0, out.getvalue()
-    pngs = log_pngs(tmp_path / "log.html")
+    pngs = log_pngs(tmp_path / "always" / "log.html")
     assert len(pngs) == 2  # one picture per test, passed or not
     assert all(png.startswith(b"\x89PNG\r\n\x1a\n") for png in pngs)
-    assert not (tmp_path / "snapshots").exists()  # nothing failed
+    assert not (tmp_path / "always" / "snapshots").exists()  # nothing failed
+    # by default only a failed test gets one (drawing costs more than a short test)
+    assert run_tests([suite], tmp_path / "default", console="none", stdout=out) == 0
+    assert log_pngs(tmp_path / "default" / "log.html") == []
 
 
 def test_failed_test_leaves_a_snapshot_that_continues_like_the_real_run(firmware: dict[str, Path],

@@ -11,6 +11,8 @@ ${DEFAULT_UART_TIMEOUT}         8
 ${CREATE_SNAPSHOT_ON_FAIL}      True
 ${SAVE_LOGS}                    True
 ${SAVE_LOGS_WHEN}               Fail
+# the pin waveform picture in the log: for a failed test (Fail) or every test (Always)
+${PIN_WAVEFORMS}                Fail
 ${HOLD_ON_ERROR}                False
 ${SKIP_RUNNING_SERVER}          True
 ${PORT_NUMBER}                  0
@@ -48,11 +50,12 @@ Create Snapshot Of Failed Test
     Log To Console    !!!!! Emulation's state saved to ${snapshot_path}
 
 Test Teardown
-    [Documentation]    Every test: the pin waveform as a picture in the log. On failure: UART transcripts and
-    ...    pin history into the log and logs/<Suite>.<Test>.log, and the emulation's state into
-    ...    snapshots/<Suite>.<Test>.fail0.save with `Save`, as renode-test does.
+    [Documentation]    On failure (every test with PIN_WAVEFORMS:Always): the pin waveform as a picture in
+    ...    the log. On failure: UART transcripts and pin history into the log and
+    ...    logs/<Suite>.<Test>.log, and the emulation's state into snapshots/<Suite>.<Test>.fail0.save
+    ...    with `Save`, as renode-test does.
     ${failed}=    Evaluate    "${TEST STATUS}" == "FAIL"
-    Log Pin Waveform
+    IF    ${failed} or "${PIN_WAVEFORMS}" == "Always"    Log Pin Waveform
     IF    ${failed}    Log Emulation State
     IF    ${failed} and ${CREATE_SNAPSHOT_ON_FAIL}
         Run Keyword And Warn On Failure    Create Snapshot Of Failed Test
