@@ -24,21 +24,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-from capstone import CS_ARCH_ARM, CS_MODE_MCLASS, CS_MODE_THUMB, Cs, CsInsn
-from capstone import arm_const as C
+from typing import Any
 
 MASK32 = 0xFFFFFFFF
 SIGN = 0x80000000
-#: capstone register id -> index into Step.regs (r0-r12, sp, lr, pc)
-REG_INDEX = {C.ARM_REG_R0 + i: i for i in range(13)} | {C.ARM_REG_SP: 13, C.ARM_REG_LR: 14, C.ARM_REG_PC: 15}
 #: instructions that set all of N, Z, C and V (others that set flags leave C or V)
 FULL_FLAG_SETTERS = frozenset({"cmp", "cmn", "adds", "subs", "adcs", "sbcs", "rsbs", "negs"})
 #: instructions that read the carry or other flags as data (and mrs of a PSR)
 FLAG_DATA_READERS = frozenset({"adc", "adcs", "sbc", "sbcs", "rrx", "rrxs"})
 
-_md = Cs(CS_ARCH_ARM, CS_MODE_THUMB | CS_MODE_MCLASS)
-_md.detail = True
+# capstone is loaded on the first trace, not at import (the CLI's start-up time):
+#: capstone's arm_const module
+C: Any = None
+#: capstone register id -> index into Step.regs (r0-r12, sp, lr, pc)
+REG_INDEX: dict[int, int] = {}
+_md: Any = None
+
+
+def _load_capstone() -> None:
+    global C, _md
+    if _md is not None:
+        return
+    from capstone import CS_ARCH_ARM, CS_MODE_MCLASS, CS_MODE_THUMB, Cs, arm_const
+
+    C = arm_const
+    REG_INDEX.update({C.ARM_REG_R0 + i: i for i in range(13)})
+    REG_INDEX.update({C.ARM_REG_SP: 13, C.ARM_REG_LR: 14, C.ARM_REG_PC: 15})
+    md = Cs(CS_ARCH_ARM, CS_MODE_THUMB | CS_MODE_MCLASS)
+    md.detail = True
+    _md = md
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ class Insn:
     operands: tuple[Operand, ...]
 
 
-def _insn(raw: CsInsn) -> Insn:
+def _insn(raw: Any) -> Insn:
     read, written = raw.regs_access()
     ops = tuple(Operand(op.type, op.reg if op.type == C.ARM_OP_REG else 0,
                         op.imm if op.type == C.ARM_OP_IMM else 0,
@@ -280,6 +294,7 @@ def window(steps: Sequence[Step], clock_step: int, t0: int) -> Window | None:
     thing a pass does): the trace is followed again with what one pass leaves
     derived, until that set is stable, and the decisions of that last round are
     the ones every pass makes."""
+    _load_capstone()
     taint = _Taint()
     seeded: set[int] | None = None  # what the previous round left derived
     for _round in range(4):
