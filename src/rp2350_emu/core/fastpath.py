@@ -42,6 +42,8 @@ MAX_PERIOD_READS = 8
 MIN_MATCHED_READS = 8
 #: a pass found impure: reads before looking again
 POLL_BACKOFF = 4096
+#: the same, for a clock poll already refused (its shape is known not to be followed)
+REFUSED_BACKOFF = 8 * POLL_BACKOFF
 #: instructions stepped looking for a loop without MMIO reads
 PROBE_STEPS = 48
 #: a long slice first runs this many instructions, then the core probes for a loop
@@ -85,6 +87,10 @@ class FastPaths:
         self._pass_clocks: list[tuple[int, int, Any]] = []
         #: passes a verified clock poll may skip at most (None: no clock in the pass)
         self._clock_passes: int | None = None
+        #: (first PC, instructions) of clock-poll passes whose use of the clock clockpoll
+        #: does not follow: the same code is not traced again (the loop simply runs)
+        self._clock_refused: set[tuple[int, int]] = set()
+        self._refused_again = False
 
     # -- observation (MMIO callbacks, inside a slice) ---------------------------------------
     def watch_read(self, address: int, value: int, device: Any, offset: int) -> None:
@@ -208,7 +214,8 @@ class FastPaths:
                 self._probe_failures = 0
                 self._forget_reads()
                 return
-        self._read_backoff = POLL_BACKOFF
+        self._read_backoff = REFUSED_BACKOFF if self._refused_again else POLL_BACKOFF
+        self._refused_again = False
         self._forget_reads()
 
     def _probe_loop(self) -> None:
@@ -254,6 +261,10 @@ class FastPaths:
         start = self.cycles
         clocked = any(v == CLOCK_VALUE for _a, v in pattern)
         self._clock_passes = None
+        shape = (before[15], period)  # FULL_STATE_REGS[15] is the PC
+        if clocked and shape in self._clock_refused:
+            self._refused_again = True
+            return False
         with self._watching_memory() as memory:
             self._pass_clocks = []
             steps = self._trace_pass(period) if clocked else None
@@ -269,7 +280,7 @@ class FastPaths:
         after = self.regs.read_batch(FULL_STATE_BATCH)
         if not clocked:
             return after == before
-        found = self._clock_window(steps, start, period)
+        found = self._clock_window(steps, start, period, shape)
         if found is None:
             return False
         # registers holding a value derived from the clock differ from pass to pass
@@ -292,12 +303,15 @@ class FastPaths:
             steps.append(clockpoll.Step(pc, regs, bytes(uc.mem_read(pc, 20)), self.cycles - at))
         return steps
 
-    def _clock_window(self, steps: list[clockpoll.Step] | None, start: int,
-                      period: int) -> clockpoll.Window | None:
+    def _clock_window(self, steps: list[clockpoll.Step] | None, start: int, period: int,
+                      shape: tuple[int, int]) -> clockpoll.Window | None:
         """Passes a traced clock poll may skip (`_clock_passes`): up to the last pass
         whose clock read still gives a value inside the window every comparison of the
         pass agrees on."""
-        if steps is None or len(self._pass_clocks) != 1:
+        if steps is None:
+            return None
+        if len(self._pass_clocks) != 1:
+            self._clock_refused.add(shape)
             return None
         at, count, time_of = self._pass_clocks[0]
         offset, index = at - start, None
@@ -311,6 +325,7 @@ class FastPaths:
             return None
         found = clockpoll.window(steps, index, count)
         if found is None:
+            self._clock_refused.add(shape)
             return None
         until = time_of(count + found.ticks + 1)
         if until is None:
