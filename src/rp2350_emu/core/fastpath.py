@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from unicorn import UC_HOOK_MEM_WRITE
 from unicorn import arm_const as A
 
 from rp2350_emu.core import clockpoll
 from rp2350_emu.core.access import CLOCK, INTERNAL, OTHER, PURE
 from rp2350_emu.core.arch import FULL_STATE_BATCH, LOW_REGS
+from rp2350_emu.core.memwatch import MemoryWatch
 from rp2350_emu.core.regs import Batch
 
 #: longest repeating read sequence looked for (reads per pass)
@@ -229,7 +229,9 @@ class FastPaths:
             return
         events_before = self.scheduler.next_event_ns()
         found = 0
-        with self._watching_memory() as memory:
+        # strict: a store that changes memory ends the probe at once (stepping on through a
+        # pass that writes would cost PROBE_STEPS steps every time the probe is armed)
+        with self._watching_memory(strict=True) as memory:
             for step in range(1, PROBE_STEPS + 1):
                 self._run_slice(1)
                 if self.cycles != start_cycles + step or self.sleeping is not None or \
@@ -349,8 +351,8 @@ class FastPaths:
         self.cycles += passes * period
         self.fast_forwarded += passes * period
 
-    def _watching_memory(self) -> _MemoryWatch:
-        return _MemoryWatch(self)
+    def _watching_memory(self, strict: bool = False) -> MemoryWatch:
+        return MemoryWatch(self, strict)
 
     # -- countdown loops -------------------------------------------------------------------
     def _fast_forward_delay(self, pc: int, reg: int) -> None:
@@ -368,44 +370,3 @@ class FastPaths:
             # flags as the last subs left them: Z=1, C=1 (no borrow)
             self.regs.write(A.UC_ARM_REG_APSR_NZCV, 0x60000000)
             self.regs.write(A.UC_ARM_REG_PC, (pc + 4) | 1)
-
-
-class _MemoryWatch:
-    """While active: MMIO reads are recorded, any MMIO write other than an INTERNAL one
-    marks the pass dirty, and the first old value of every byte stored to is kept, so
-    `changed()` tells whether the pass left memory as it found it (a hook on every
-    writable memory region)."""
-
-    def __init__(self, cpu: Any) -> None:
-        self.cpu = cpu
-        self.hooks: list[int] = []
-        self.old: dict[int, int] = {}
-
-    def __enter__(self) -> _MemoryWatch:  # noqa: PYI034 - a private helper, never subclassed
-        cpu = self.cpu
-        cpu._verifying = True
-        cpu._pass_reads = []
-        cpu._pass_dirty = False
-        uc = cpu.uc
-        old = self.old
-
-        def on_write(_uc: Any, _access: int, address: int, size: int, _value: int, _ud: Any) -> None:
-            if address in old and size == 1:
-                return
-            current = uc.mem_read(address, size)
-            for i in range(size):
-                old.setdefault(address + i, current[i])
-
-        for base, end in cpu.ram_ranges:
-            self.hooks.append(uc.hook_add(UC_HOOK_MEM_WRITE, on_write, begin=base, end=end - 1))
-        return self
-
-    def changed(self) -> bool:
-        """Whether some byte stored to now differs from what it was before the pass."""
-        uc = self.cpu.uc
-        return any(uc.mem_read(address, 1)[0] != value for address, value in self.old.items())
-
-    def __exit__(self, *_exc: object) -> None:
-        for hook in self.hooks:
-            self.cpu.uc.hook_del(hook)
-        self.cpu._verifying = False
