@@ -278,10 +278,13 @@ class Window:
     """What `window` found: the ticks every pass stays the same for, and the
     registers (r0-r12 indices) that hold a value derived from the clock at the
     end of a pass (they differ from pass to pass and are left out of the
-    comparison of the state; the next pass reads them again)."""
+    comparison of the state; the next pass reads them again), and over how
+    many pass boundaries such a value reaches: after a skip, that many real
+    passes refresh every one of them."""
 
     ticks: int
     derived: frozenset[int]
+    depth: int = 0
 
 
 def window(steps: Sequence[Step], clock_step: int, t0: int) -> Window | None:
@@ -302,7 +305,7 @@ def window(steps: Sequence[Step], clock_step: int, t0: int) -> Window | None:
             return None
         if seeded is not None and set(taint.regs) == seeded:
             taint.decide_on_flags()  # flags left derived must not change either
-            return Window(taint.window, frozenset(taint.regs))
+            return Window(taint.window, frozenset(taint.regs), _round if taint.regs else 0)
         seeded = set(taint.regs)
         taint = _Taint(taint.regs, taint.flags)
     return None

@@ -337,9 +337,9 @@ class FastPaths:
             # pass j after this one reads the clock at cycle start + (j + 1) * period + offset
             passes = max((last_cycle - start - offset) // period, 0)
         if found.derived:
-            # the registers still hold what this pass derived: one pass must run for real
-            # before the next event, so the state there is the one running every pass gives
-            room = max(self._skip_limit() - self.cycles, 0) // period - 1
+            # the registers still hold what this pass derived: `depth` passes must run for
+            # real before the next event, so the state there is the one running every pass gives
+            room = max(self._skip_limit() - self.cycles, 0) // period - found.depth
             passes = room if passes is None else min(passes, room)
         self._clock_passes = passes
         return found if passes is None or passes > 0 else None
